@@ -1,0 +1,240 @@
+//! The command line: what the user can type, and its one conversion into a
+//! [`Config`]. Nothing else in the crate sees clap.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{
+    Config, InputOptions, NormalizeOptions, ShingleOptions, SketchOptions, VerifyOptions,
+};
+use crate::report::Format;
+
+const EXIT_STATUS: &str = "\
+Exit status:
+  0  no duplicate groups (and no errors)
+  1  duplicate groups found
+  2  an error: a path that does not exist, a file that could not be read,
+     output that could not be written, or nothing to scan; results for
+     everything that could be read are still printed
+  2 wins over 1. Note this is the reverse of grep, where 0 means found.";
+
+/// Find near-duplicate articles in scraped news corpora.
+#[derive(Debug, Parser)]
+#[command(name = "newsdedup", version, after_long_help = EXIT_STATUS)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Report groups of near-duplicate articles among files and folders.
+    #[command(after_long_help = EXIT_STATUS)]
+    Scan(ScanArgs),
+}
+
+/// Output formats, as typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Readable groups and scores.
+    Table,
+    /// One JSON document (schema in the README).
+    Json,
+    /// One JSON object per line: groups, problems, then a summary.
+    Jsonl,
+    /// One row per group member.
+    Csv,
+}
+
+/// Arguments of `newsdedup scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files and folders to scan; folders are walked recursively.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Follow symbolic links while walking folders.
+    ///
+    /// Without it, links met inside folders are skipped (and counted). With
+    /// it, each folder is still walked once however many links reach it, so
+    /// link loops end. Paths named on the command line are always resolved.
+    #[arg(long, help_heading = "Input")]
+    pub follow: bool,
+
+    /// Skip files larger than this many bytes.
+    #[arg(long, value_name = "BYTES", help_heading = "Input",
+          default_value_t = InputOptions::default().max_bytes)]
+    pub max_bytes: u64,
+
+    /// Skip documents with fewer words than this after normalization.
+    #[arg(long, value_name = "N", help_heading = "Input",
+          default_value_t = ShingleOptions::default().min_words)]
+    pub min_words: usize,
+
+    /// Jaccard similarity at which two articles are duplicates (0 to 1].
+    ///
+    /// Jaccard is the share of word windows the two texts have in common
+    /// out of all windows of either, after normalization.
+    #[arg(long, value_name = "J", help_heading = "Matching",
+          default_value_t = VerifyOptions::default().threshold)]
+    pub threshold: f64,
+
+    /// Containment at which two articles are duplicates (0 to 1].
+    ///
+    /// Containment is the share of the shorter text's word windows found in
+    /// the longer one: it catches teasers and truncated copies.
+    #[arg(long, value_name = "C", help_heading = "Matching",
+          default_value_t = VerifyOptions::default().containment)]
+    pub containment: f64,
+
+    /// Words per shingle (word window).
+    #[arg(long, value_name = "K", help_heading = "Matching",
+          default_value_t = ShingleOptions::default().size)]
+    pub shingle_size: usize,
+
+    /// MinHash permutations per document.
+    #[arg(long, value_name = "N", help_heading = "Matching",
+          default_value_t = SketchOptions::default().permutations)]
+    pub permutations: usize,
+
+    /// LSH bands (default: derived from the thresholds).
+    ///
+    /// Rows per band are PERMUTATIONS / BANDS. More bands find more
+    /// candidate pairs at the cost of more verification work.
+    #[arg(long, value_name = "B", help_heading = "Matching")]
+    pub bands: Option<usize>,
+
+    /// Drop lines matching this regular expression before comparing.
+    ///
+    /// Repeatable. Use it for a site's own boilerplate that the built-in
+    /// rules miss, e.g. --strip-line '^Sponsored by '. Patterns see the line
+    /// trimmed, with typographic quotes and dashes made ASCII.
+    #[arg(long, value_name = "REGEX", help_heading = "Matching")]
+    pub strip_line: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = FormatArg::Table,
+          help_heading = "Output")]
+    pub format: FormatArg,
+
+    /// No progress display and no closing timing line on stderr.
+    ///
+    /// Problems with files are still reported, and the exit status is the same.
+    #[arg(long, short, help_heading = "Output")]
+    pub quiet: bool,
+
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N", help_heading = "Output", default_value_t = 0)]
+    pub threads: usize,
+}
+
+impl ScanArgs {
+    /// The output format.
+    pub fn format(&self) -> Format {
+        match self.format {
+            FormatArg::Table => Format::Table,
+            FormatArg::Json => Format::Json,
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
+
+    /// Validates the arguments and builds the run's configuration.
+    pub fn config(&self) -> Result<Config> {
+        for (flag, value) in [
+            ("--threshold", self.threshold),
+            ("--containment", self.containment),
+        ] {
+            if !(value > 0.0 && value <= 1.0) {
+                bail!("{flag} must be greater than 0 and at most 1, got {value}");
+            }
+        }
+        if !(1..=64).contains(&self.shingle_size) {
+            bail!(
+                "--shingle-size must be from 1 to 64, got {}",
+                self.shingle_size
+            );
+        }
+        if !(1..=1024).contains(&self.permutations) {
+            bail!(
+                "--permutations must be from 1 to 1024, got {}",
+                self.permutations
+            );
+        }
+        if let Some(bands) = self.bands {
+            if bands == 0 || bands > self.permutations {
+                bail!(
+                    "--bands must be from 1 to --permutations ({}), got {bands}",
+                    self.permutations
+                );
+            }
+        }
+        let strip_lines = self
+            .strip_line
+            .iter()
+            .map(|pattern| {
+                regex::Regex::new(pattern).with_context(|| {
+                    format!("--strip-line {pattern:?} is not a valid regular expression")
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(Config {
+            input: InputOptions {
+                paths: self.paths.clone(),
+                follow_links: self.follow,
+                max_bytes: self.max_bytes,
+            },
+            normalize: NormalizeOptions { strip_lines },
+            shingle: ShingleOptions {
+                size: self.shingle_size,
+                min_words: self.min_words,
+                ..ShingleOptions::default()
+            },
+            sketch: SketchOptions {
+                permutations: self.permutations,
+                bands: self.bands,
+                ..SketchOptions::default()
+            },
+            verify: VerifyOptions {
+                threshold: self.threshold,
+                containment: self.containment,
+            },
+            threads: self.threads,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    fn scan(args: &[&str]) -> Result<Config> {
+        let cli = Cli::try_parse_from([&["newsdedup", "scan"], args].concat())?;
+        let Command::Scan(scan) = cli.command;
+        scan.config()
+    }
+
+    #[test]
+    fn bad_values_are_explained_in_flag_terms() {
+        let err = |args: &[&str]| scan(args).unwrap_err().to_string();
+        assert!(err(&["d", "--threshold", "1.5"]).contains("--threshold must be"));
+        assert!(err(&["d", "--containment", "0"]).contains("--containment must be"));
+        assert!(err(&["d", "--bands", "200"])
+            .contains("--bands must be from 1 to --permutations (128)"));
+        assert!(err(&["d", "--strip-line", "("]).contains("--strip-line \"(\" is not a valid"));
+        assert_eq!(
+            scan(&["d", "--threshold", "0.7"]).unwrap().verify.threshold,
+            0.7
+        );
+    }
+}

@@ -1,0 +1,134 @@
+//! The run's configuration: one plain options struct per stage.
+//!
+//! The `Default` impls here are the single source of every default; the
+//! command line (`cli.rs`) shows them in `--help` and overrides them. Each
+//! stage receives only its own struct.
+
+use std::path::PathBuf;
+
+use regex::Regex;
+
+/// Everything one `scan` needs.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// Paths to scan and how to read them.
+    pub input: InputOptions,
+    /// How raw text becomes canonical text.
+    pub normalize: NormalizeOptions,
+    /// How canonical text becomes shingles.
+    pub shingle: ShingleOptions,
+    /// MinHash and LSH banding.
+    pub sketch: SketchOptions,
+    /// When a candidate pair counts as a duplicate.
+    pub verify: VerifyOptions,
+    /// Worker threads; 0 means one per core.
+    pub threads: usize,
+}
+
+/// Options of the input stage.
+#[derive(Clone, Debug)]
+pub struct InputOptions {
+    /// Files and folders to scan, as the user gave them.
+    pub paths: Vec<PathBuf>,
+    /// Follow symbolic links while walking folders.
+    pub follow_links: bool,
+    /// Files larger than this are skipped as `too_large` before being read.
+    pub max_bytes: u64,
+}
+
+impl Default for InputOptions {
+    fn default() -> Self {
+        InputOptions {
+            paths: Vec::new(),
+            follow_links: false,
+            // Why 64 MiB: the longest real news articles are well under 1 MiB,
+            // so anything this size is a dump or a log, not an article; the cap
+            // bounds the memory one file can take (text plus its shingles).
+            max_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// Options of the normalizer.
+#[derive(Clone, Debug, Default)]
+pub struct NormalizeOptions {
+    /// Extra line rules from `--strip-line`: a line matching any of them is
+    /// dropped, like the built-in byline and boilerplate rules.
+    pub strip_lines: Vec<Regex>,
+}
+
+/// Options of the shingler.
+#[derive(Clone, Debug)]
+pub struct ShingleOptions {
+    /// Words (or characters, in scripts written without spaces) per shingle.
+    pub size: usize,
+    /// Documents with fewer words than this are skipped as `too_short`.
+    pub min_words: usize,
+    /// Seed of the token hash.
+    pub seed: u64,
+}
+
+impl Default for ShingleOptions {
+    fn default() -> Self {
+        ShingleOptions {
+            // Why 5: word 5-grams are the usual unit for near-duplicate news
+            // (long enough that two different articles on one event rarely
+            // share them by chance, short enough that a changed number costs
+            // only the windows that cover it).
+            size: 5,
+            // Why 10: below about ten words (a headline, "Advertisement",
+            // a one-line brief) any two texts look alike or unlike by accident.
+            min_words: 10,
+            seed: 0x6e65_7773_6465_6475,
+        }
+    }
+}
+
+/// Options of MinHash and LSH banding.
+#[derive(Clone, Debug)]
+pub struct SketchOptions {
+    /// Number of MinHash values per document.
+    pub permutations: usize,
+    /// Seed from which the permutations are drawn.
+    pub seed: u64,
+    /// Bands of the LSH index; `None` derives them from the thresholds.
+    pub bands: Option<usize>,
+}
+
+impl Default for SketchOptions {
+    fn default() -> Self {
+        SketchOptions {
+            // Why 128: the common choice; enough for the banding below to find
+            // pairs at Jaccard 0.5 with probability above 0.99.
+            permutations: 128,
+            seed: 0x6d69_6e68_6173_6831,
+            bands: None,
+        }
+    }
+}
+
+/// Options of verification: when a candidate pair is a duplicate.
+#[derive(Clone, Copy, Debug)]
+pub struct VerifyOptions {
+    /// A pair whose exact Jaccard reaches this is a duplicate.
+    pub threshold: f64,
+    /// A pair whose containment (share of the smaller document found in the
+    /// larger) reaches this is a duplicate.
+    pub containment: f64,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        VerifyOptions {
+            // Why 0.5: a re-scrape of the same article keeps most of its
+            // shingles even with a few sentences added or dropped and numbers
+            // updated (0.6 and up on our fixtures), while two outlets' articles
+            // on the same event share almost none (under 0.05 on the seeds).
+            threshold: 0.5,
+            // Why 0.8: a teaser holding the first 60% of an article has
+            // Jaccard 0.6 but containment 1.0; requiring 0.8 rather than 1.0
+            // still catches a teaser that was also lightly edited.
+            containment: 0.8,
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! The nouns every stage shares: document ids, documents found on disk, and
+//! the per-file problems that travel in the report instead of stopping the run.
+//!
+//! Nothing here does I/O; `input` fills these types and `report` renders them.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Index of a document in the scan, assigned after the file list is sorted
+/// by path, so the same corpus always gets the same ids.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DocId(pub u32);
+
+impl DocId {
+    /// The id as an index into per-document vectors.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A file that will be read as an article: where it is on disk and the name
+/// it is reported under (the path as reached from the argument the user gave).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    /// Path used to open the file.
+    pub path: PathBuf,
+    /// Path shown in every report, as the user would type it.
+    pub display: String,
+}
+
+/// Why a file was read but not compared. Skips are policy, not failures: they
+/// are counted in the summary and leave the exit status alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SkipReason {
+    /// Nothing left after normalization (zero bytes, whitespace, boilerplate only).
+    Empty,
+    /// Fewer words than `--min-words`: too little text to call two articles the same.
+    TooShort,
+    /// A NUL byte was found: not text.
+    Binary,
+    /// Larger than `--max-bytes`.
+    TooLarge,
+    /// A FIFO, socket or device met while walking a folder; never opened.
+    NotRegular,
+    /// A symbolic link met while walking a folder without `--follow`.
+    Symlink,
+}
+
+impl SkipReason {
+    /// Every reason, in the order the summary lists them.
+    pub const ALL: [SkipReason; 6] = [
+        SkipReason::Empty,
+        SkipReason::TooShort,
+        SkipReason::Binary,
+        SkipReason::TooLarge,
+        SkipReason::NotRegular,
+        SkipReason::Symlink,
+    ];
+
+    /// Stable name used in JSON and CSV.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::Empty => "empty",
+            SkipReason::TooShort => "too_short",
+            SkipReason::Binary => "binary",
+            SkipReason::TooLarge => "too_large",
+            SkipReason::NotRegular => "not_regular",
+            SkipReason::Symlink => "symlink",
+        }
+    }
+}
+
+/// What went wrong with one input. Every problem makes the exit status 2.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ProblemKind {
+    /// A path given on the command line does not exist (or a link points nowhere).
+    NotFound,
+    /// The operating system refused to open or list it.
+    PermissionDenied,
+    /// A path given on the command line is neither a regular file nor a folder.
+    NotRegular,
+    /// A symbolic link loop met while following links.
+    LinkLoop,
+    /// The file changed between the two reads of a scan.
+    Changed,
+    /// Any other read error.
+    Io,
+    /// Nothing to scan was found under the paths given.
+    NoFiles,
+}
+
+impl ProblemKind {
+    /// Stable name used in JSON and CSV.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemKind::NotFound => "not_found",
+            ProblemKind::PermissionDenied => "permission_denied",
+            ProblemKind::NotRegular => "not_regular",
+            ProblemKind::LinkLoop => "link_loop",
+            ProblemKind::Changed => "changed",
+            ProblemKind::Io => "io",
+            ProblemKind::NoFiles => "no_files",
+        }
+    }
+
+    /// Classifies an I/O error by what the user can do about it.
+    pub fn from_io(err: &std::io::Error) -> Self {
+        match err.kind() {
+            std::io::ErrorKind::NotFound => ProblemKind::NotFound,
+            std::io::ErrorKind::PermissionDenied => ProblemKind::PermissionDenied,
+            _ => ProblemKind::Io,
+        }
+    }
+}
+
+impl fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One file's problem, carried to the report and to stderr.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    /// The path as reported.
+    pub path: String,
+    /// What kind of problem it is.
+    pub kind: ProblemKind,
+    /// The detail in the user's terms (usually the operating system's message).
+    pub detail: String,
+}
+
+impl Problem {
+    /// A problem from an I/O error on `path`.
+    pub fn io(path: &str, err: &std::io::Error) -> Self {
+        Problem {
+            path: path.to_string(),
+            kind: ProblemKind::from_io(err),
+            detail: err.to_string(),
+        }
+    }
+}

@@ -1,0 +1,347 @@
+//! The normalizer: raw article text in, canonical text out.
+//!
+//! Canonical text is one sentence per line, case-folded, with single spaces
+//! between words. On the way there:
+//! 1. characters are unified: HTML references decoded and tags dropped,
+//!    zero-width and bidi controls and soft hyphens removed, NFKC applied,
+//!    typographic quotes and dashes made ASCII, line endings made `\n`;
+//! 2. lines that are not article text are dropped by the rule table in
+//!    [`rules`] (bylines, credits, datelines, footers, share bars, ads,
+//!    navigation, consent banners, plus `--strip-line` patterns), and links
+//!    and e-mail addresses are cut out of the lines that stay;
+//! 3. lines are put back together into paragraphs: a hard-wrapped line joins
+//!    the next one, while a line that ends without sentence punctuation
+//!    (a headline, a subhead) ends a sentence. That is what makes a reflowed
+//!    or re-wrapped copy come out with the same sentences;
+//! 4. paragraphs are split into sentences by Unicode's sentence rules
+//!    (UAX #29), before case folding, which those rules depend on.
+//!
+//! It never fails: any string has a canonical form, possibly empty.
+
+mod entities;
+mod rules;
+
+use std::borrow::Cow;
+
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::config::NormalizeOptions;
+
+/// An article's canonical text and what the normalizer took out of it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Canonical {
+    /// One case-folded sentence per line, each line ending in `\n`.
+    pub text: String,
+    /// Lines removed by a rule, in reading order.
+    pub removed: Vec<Removed>,
+}
+
+impl Canonical {
+    /// The sentences, in reading order.
+    pub fn sentences(&self) -> impl Iterator<Item = &str> {
+        self.text.lines()
+    }
+}
+
+/// A line (or part of one) the normalizer removed, and the rule that did it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Removed {
+    /// Name of the rule: `byline`, `url`, `strip-line`, ...
+    pub rule: &'static str,
+    /// The text removed, after character unification.
+    pub text: String,
+}
+
+/// Normalizes one article.
+pub fn article(raw: &str, options: &NormalizeOptions) -> Canonical {
+    let folded = fold_characters(raw);
+    let mut removed = Vec::new();
+    let lines = clean_lines(&folded, options, &mut removed);
+    let mut text = String::with_capacity(folded.len());
+    for unit in paragraphs(&lines) {
+        for sentence in unit.split_sentence_bounds() {
+            push_folded(sentence, &mut text);
+        }
+    }
+    Canonical { text, removed }
+}
+
+/// Step 1: character unification. Plain ASCII text without carriage returns
+/// or control characters (most of any English corpus) is borrowed untouched.
+fn fold_characters(raw: &str) -> Cow<'_, str> {
+    let decoded = if raw.contains(['&', '<']) {
+        Cow::Owned(entities::decode(raw))
+    } else {
+        Cow::Borrowed(raw)
+    };
+    let plain = decoded
+        .bytes()
+        .all(|b| b.is_ascii() && (b >= b' ' || b == b'\n' || b == b'\t'));
+    if plain {
+        return decoded;
+    }
+    // Ignorable characters go before NFKC so they cannot sit inside a
+    // sequence that NFKC would otherwise compose.
+    let visible: String = decoded.chars().filter(|&c| !is_ignorable(c)).collect();
+    let composed = match is_nfkc_quick(visible.chars()) {
+        IsNormalized::Yes => visible,
+        _ => visible.nfkc().collect(),
+    };
+    let mut out = String::with_capacity(composed.len());
+    let mut chars = composed.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() == Some(&'\n') {
+            continue;
+        }
+        out.push(fold_char(c));
+    }
+    Cow::Owned(out)
+}
+
+/// Characters that change nothing a reader sees: zero-width spaces and
+/// joiners, soft hyphens, bidi controls, the byte order mark mid-text.
+fn is_ignorable(c: char) -> bool {
+    matches!(c,
+        '\u{ad}' | '\u{34f}' | '\u{61c}' | '\u{180e}'
+        | '\u{200b}'..='\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{feff}')
+}
+
+/// One character's canonical stand-in: ASCII quotes and hyphen for their
+/// typographic variants, `\n` for every line break, a space for every other
+/// space or control character.
+fn fold_char(c: char) -> char {
+    match c {
+        '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}' | '\u{b}' | '\u{c}' => '\n',
+        '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '\u{b4}' | '`' => '\'',
+        '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{2033}' | '\u{ab}' | '\u{bb}'
+        | '\u{301d}' | '\u{301e}' => '"',
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe58}' | '\u{fe63}' | '\u{ff0d}' => '-',
+        c if c.is_whitespace() || c.is_control() => ' ',
+        c => c,
+    }
+}
+
+/// A cleaned line, or `None` for a paragraph break (a blank line, or a line
+/// a rule removed: it stood apart from its neighbours).
+type Line<'a> = Option<Cow<'a, str>>;
+
+/// Step 2: drop rule lines, cut links and datelines out of the rest.
+fn clean_lines<'a>(
+    text: &'a str,
+    options: &NormalizeOptions,
+    removed: &mut Vec<Removed>,
+) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    for raw_line in text.lines() {
+        let mut line = Cow::Borrowed(raw_line.trim());
+        if let Some(stripped) = rules::strip_links(&line) {
+            removed.push(Removed {
+                rule: "url",
+                text: line.to_string(),
+            });
+            line = Cow::Owned(stripped.trim().to_string());
+        }
+        if let Some(rest) = rules::strip_dateline(&line) {
+            removed.push(Removed {
+                rule: "dateline",
+                text: line[..line.len() - rest.len()].trim().to_string(),
+            });
+            line = Cow::Owned(rest.to_string());
+        }
+        let rule = rules::dropping_rule(&line).or_else(|| {
+            let user = options.strip_lines.iter().any(|re| re.is_match(&line));
+            user.then_some("strip-line")
+        });
+        match rule {
+            _ if line.is_empty() => lines.push(None),
+            Some(rule) => {
+                removed.push(Removed {
+                    rule,
+                    text: line.into_owned(),
+                });
+                lines.push(None);
+            }
+            None => lines.push(Some(line)),
+        }
+    }
+    lines
+}
+
+/// Step 3: join lines into paragraphs, each a run of text whose end is a
+/// sentence end.
+fn paragraphs(lines: &[Line<'_>]) -> Vec<String> {
+    let mut units = Vec::new();
+    for block in lines.split(Option::is_none) {
+        let block: Vec<&str> = block.iter().flatten().map(|line| line.as_ref()).collect();
+        let widest = block
+            .iter()
+            .map(|line| line.chars().count())
+            .max()
+            .unwrap_or(0);
+        let mut unit = String::new();
+        for (i, line) in block.iter().enumerate() {
+            if !unit.is_empty() {
+                unit.push(' ');
+            }
+            unit.push_str(line);
+            let joins = block
+                .get(i + 1)
+                .is_some_and(|next| continues(line, next, widest));
+            if !joins {
+                units.push(std::mem::take(&mut unit));
+            }
+        }
+    }
+    units
+}
+
+/// Whether `line` runs on into `next` rather than ending a sentence.
+///
+/// A line ending in sentence punctuation always runs on: the sentence rules
+/// decide the boundary, exactly as they would in a reflowed copy. An
+/// unpunctuated line runs on when the next line starts in lower case or with
+/// a digit (a hard wrap), or when the line is nearly as wide as the widest
+/// line around it (a hard wrap before a capitalized word). Otherwise it is a
+/// headline or subhead and ends a sentence of its own.
+fn continues(line: &str, next: &str, widest: usize) -> bool {
+    if ends_sentence(line) {
+        return true;
+    }
+    let starts_low = next
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit() || ",;:)".contains(c));
+    starts_low || line.chars().count() * 10 >= widest * 6
+}
+
+/// Whether a line ends with sentence punctuation, closing quotes aside.
+fn ends_sentence(line: &str) -> bool {
+    line.trim_end_matches(['"', '\'', ')', ']', '}', '*'])
+        .ends_with(['.', '!', '?', '\u{3002}', '\u{ff01}', '\u{ff1f}'])
+}
+
+/// Step 4's output: appends one sentence, case-folded and with its white
+/// space collapsed, as a line of canonical text. Sentences with no letter or
+/// digit (stray punctuation) are dropped.
+fn push_folded(sentence: &str, out: &mut String) {
+    if !sentence.chars().any(char::is_alphanumeric) {
+        return;
+    }
+    let lower: Cow<'_, str> = if sentence.is_ascii() {
+        Cow::Owned(sentence.to_ascii_lowercase())
+    } else {
+        // Full Unicode lowercasing (not ASCII-only): Greek final sigma,
+        // Turkish dotted capital I and the like come out as readers expect.
+        Cow::Owned(sentence.to_lowercase())
+    };
+    let start = out.len();
+    for word in lower.split_whitespace() {
+        if out.len() > start {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canon(raw: &str) -> String {
+        article(raw, &NormalizeOptions::default()).text
+    }
+
+    #[test]
+    fn characters_are_unified() {
+        let cases = [
+            // Curly quotes, an en dash and an ellipsis from a CMS.
+            (
+                "\u{201c}Fine\u{201d} \u{2013} it\u{2019}s ok\u{2026}",
+                "\"fine\" - it's ok...\n",
+            ),
+            // Zero-width space and soft hyphen inside words.
+            ("Kyr\u{200b}gyz gov\u{ad}ernment.", "kyrgyz government.\n"),
+            // Non-breaking and ideographic spaces.
+            ("Osh\u{a0}city\u{3000}now.", "osh city now.\n"),
+            // Full-width letters and a ligature (NFKC).
+            ("\u{ff21}\u{ff22}\u{ff23} of\u{fb01}ce.", "abc office.\n"),
+            // NFD accents compose to the same text as NFC.
+            ("cafe\u{301} cr\u{e8}me.", "caf\u{e9} cr\u{e8}me.\n"),
+            // HTML remnants.
+            ("Tom &amp; Jerry&nbsp;said.", "tom & jerry said.\n"),
+            // Full Unicode case folding.
+            (
+                "\u{3a3}\u{39f}\u{3a3} STRASSE.",
+                "\u{3c3}\u{3bf}\u{3c2} strasse.\n",
+            ),
+        ];
+        for (raw, expected) in cases {
+            assert_eq!(canon(raw), expected, "raw: {raw:?}");
+        }
+    }
+
+    #[test]
+    fn line_endings_do_not_matter() {
+        let lf = "Headline here\n\nFirst sentence. Second one.\nThird one.\n";
+        let crlf = lf.replace('\n', "\r\n");
+        let cr = lf.replace('\n', "\r");
+        assert_eq!(canon(lf), canon(&crlf));
+        assert_eq!(canon(lf), canon(&cr));
+    }
+
+    #[test]
+    fn sentences_and_paragraphs() {
+        let cases = [
+            // Paragraphs each on a line, separated by blank lines.
+            ("One two. Three four.\n\nFive six.", "one two.\nthree four.\nfive six.\n"),
+            // A headline without punctuation ends a sentence.
+            ("Kyrgyz leader asks Russia\n\nThe interim government asked.", "kyrgyz leader asks russia\nthe interim government asked.\n"),
+            // A subhead in a block of one-line paragraphs.
+            ("Thousands fled across the border into Uzbekistan on Saturday.\nBorder closed\nUzbekistan later closed it.", "thousands fled across the border into uzbekistan on saturday.\nborder closed\nuzbekistan later closed it.\n"),
+            // Hard-wrapped lines join, before lower case and before a name.
+            ("Deposits rose 2.6 pct in\njanuary, the Reserve Bank said, after a rise\nRoughly as expected.", "deposits rose 2.6 pct in january, the reserve bank said, after a rise roughly as expected.\n"),
+        ];
+        for (raw, expected) in cases {
+            assert_eq!(canon(raw), expected, "raw: {raw:?}");
+        }
+    }
+
+    #[test]
+    fn reflowing_paragraphs_changes_nothing() {
+        let paragraphs = "Headline words here\n\nFirst paragraph ends here. It has two sentences.\n\n\"A quote,\" she said.\n\nLast one!";
+        let reflowed = "Headline words here\n\nFirst paragraph ends here. It has two sentences.  \"A quote,\" she said.  Last one!";
+        assert_eq!(canon(paragraphs), canon(reflowed));
+    }
+
+    #[test]
+    fn rules_remove_lines_and_say_so() {
+        let raw = "Osh clashes\nBy Jane Doe, BBC News\nnews.bbc.co.uk/2/hi/world/1.stm\nLONDON (Reuters) - Troops arrived in the city.\nShare this article";
+        let out = article(raw, &NormalizeOptions::default());
+        assert_eq!(out.text, "osh clashes\ntroops arrived in the city.\n");
+        let rules: Vec<_> = out.removed.iter().map(|r| r.rule).collect();
+        assert_eq!(rules, ["byline", "url", "dateline", "share"]);
+    }
+
+    #[test]
+    fn user_rules_drop_lines() {
+        let options = NormalizeOptions {
+            strip_lines: vec![regex::Regex::new("^Sponsored by ").unwrap()],
+        };
+        let out = article("Real text here.\nSponsored by Acme Corp", &options);
+        assert_eq!(out.text, "real text here.\n");
+        assert_eq!(out.removed[0].rule, "strip-line");
+    }
+
+    #[test]
+    fn nothing_left_is_empty() {
+        assert_eq!(canon(""), "");
+        assert_eq!(canon(" \n\t\r\n\u{a0}\u{3000}"), "");
+        assert_eq!(canon("!!! ... ---"), "");
+    }
+}

@@ -1,0 +1,269 @@
+//! The rule table: which lines of a scraped page are not part of the article,
+//! and which spans inside a line (links, addresses) are not either.
+//!
+//! Every rule models one scraping artefact and is named; the name is what a
+//! report or `explain` shows when the rule fired. A rule only fires on a line
+//! of at most `max_words` words, so a real sentence that happens to start
+//! like a byline ("By Monday, officials had ...") survives.
+
+use std::sync::LazyLock;
+
+use regex::{Regex, RegexSet};
+
+/// One named line rule.
+pub(crate) struct LineRule {
+    /// Stable name, shown when the rule fires.
+    pub name: &'static str,
+    /// The pattern, matched against the trimmed line before case folding.
+    pattern: &'static str,
+    /// The rule never fires on a longer line.
+    max_words: usize,
+}
+
+/// The built-in line rules. Patterns see text whose quotes and dashes were
+/// already unified to ASCII.
+pub(crate) static LINE_RULES: &[LineRule] = &[
+    // "By Jane Doe, BBC News", "By JANE DOE and Ali Khan | Reuters"
+    LineRule {
+        name: "byline",
+        pattern: r"^(?:[Bb][Yy]|BY)\s+\p{Lu}[\p{L}.'-]*(?:\s+(?:\p{Lu}[\p{L}.'-]*|de|da|van|von|al|bin|and|&))*\s*(?:(?:,|\||/|-|\bin\b|\bfor\b).*)?[^.!?]$",
+        max_words: 14,
+    },
+    // "Jane Doe, Staff Reporter", "Ali Khan - Political correspondent"
+    LineRule {
+        name: "byline",
+        pattern: r"^\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+){1,3}\s*[,|/-]\s*(?i:(?:staff|senior|chief|political|business|foreign|economics|security|science|health|sports?|special|our|deputy|news)\s+)*(?i:reporter|correspondent|editor|writer|journalist)s?\b.*$",
+        max_words: 14,
+    },
+    // "Reporting by Jane Doe; Editing by Ali Khan" (wire sign-offs)
+    LineRule {
+        name: "byline",
+        pattern: r"^\(?(?i:(?:additional\s+)?(?:reporting|editing|writing|compiled|written|words|story|text|produced|edited|research)\s+by)\b",
+        max_words: 40,
+    },
+    // "Photo: Getty Images", "Image copyright AFP", "(AP Photo/John Doe)"
+    LineRule {
+        name: "credit",
+        pattern: r"^\(?(?i:(?:photo|photograph|picture|image|video|graphic|illustration)s?(?:\s+(?:copyright|credit|source)\b|\s*(?::|by\b|-|$))|getty images|ap photo|reuters/|afp/)",
+        max_words: 20,
+    },
+    // "Published: 3 March 2005", "Page last updated at 14:50 GMT, Sunday, 13 June 2010"
+    LineRule {
+        name: "dateline",
+        pattern: r"^(?i:(?:first\s+)?published|(?:page\s+)?last\s+updated|updated|posted|modified|created)\b\s*(?:on|at)?\s*:?\s*.*\d",
+        max_words: 18,
+    },
+    // "Sunday, 13 June 2010", "March 3, 2005 10:32 GMT", "2005-03-03"
+    LineRule {
+        name: "dateline",
+        pattern: r"^(?i:(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})(?:[\s,|-]+\d{1,2}[:.]\d{2}\s*(?:am|pm)?(?:\s+[a-z]{2,4})?)?)\s*$",
+        max_words: 10,
+    },
+    // "© 2005 Example News. All rights reserved.", "Copyright 2010 Reuters"
+    LineRule {
+        name: "copyright",
+        pattern: r"^(?:\u{a9}|\((?i:c)\)\s|(?i:copyright\b))|(?i:all rights reserved)",
+        max_words: 30,
+    },
+    // "Share this article", "Share | Tweet | Email", "Facebook Twitter WhatsApp"
+    LineRule {
+        name: "share",
+        pattern: r"^(?i:(?:share(?:\s+(?:this|on|via)(?:\s+(?:article|story|page|post))?)?|tweet|e-?mail|print|facebook|twitter|x|whatsapp|linkedin|pinterest|reddit|messenger|telegram|copy\s+link|save|comments?|\d+\s+comments?|click\s+to\s+share\S*|share\s+on\s+\w+)[\s|/,.\-:\u{b7}\u{2022}]*)+$",
+        max_words: 12,
+    },
+    // "Advertisement", "Story continues below advertisement", "Read more: ..."
+    LineRule {
+        name: "boilerplate",
+        pattern: r"^(?i:advertisement|advert|ad|sponsored(?:\s+content)?|story\s+continues\s+below.*|continue\s+reading.*|scroll\s+(?:down\s+)?to\s+continue.*|read\s+more\b.*|related(?:\s+(?:articles|stories|content|topics|coverage|links))?\s*:?.*|more\s+on\s+this\s+story|most\s+(?:read|popular|viewed|shared)|you\s+may\s+also\s+like.*|recommended(?:\s+for\s+you)?|sign\s+up\b.*|subscribe\b.*|follow\s+us\b.*|skip\s+to\s+(?:main\s+)?content|back\s+to\s+top|top\s+stories|media\s+playback\s+is\s+unsupported.*|image\s+caption.*|caption\s*:.*|newsletter\b.*|get\s+our\s+.*newsletter.*|listen\s+to\s+this\s+article.*|\d+\s+min(?:ute)?s?\s+read|watch\s*:.*|video\s*:.*)\s*$",
+        max_words: 16,
+    },
+    // "More In: World | News", "More from Business"
+    LineRule {
+        name: "navigation",
+        pattern: r"^(?i:more\s+(?:in|from|on)\b\s*:?.*|home\s*[|>/\u{bb}\u{203a}].*|you\s+are\s+here\s*:.*)$",
+        max_words: 14,
+    },
+    // Cookie and consent banners.
+    LineRule {
+        name: "cookie",
+        pattern: r"(?i:\bcookies?\b.*\b(?:use|accept|consent|policy|settings|agree|experience)\b|\b(?:accept|reject)\s+all\b|privacy\s+(?:policy|settings|notice)\s*$)",
+        max_words: 45,
+    },
+];
+
+/// Longest `max_words` in the table: longer lines skip the rule matching.
+const MAX_RULE_WORDS: usize = 45;
+
+static LINE_SET: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new(LINE_RULES.iter().map(|rule| rule.pattern))
+        .expect("built-in line rules are valid patterns")
+});
+
+/// Links and addresses inside a line: scheme URLs, `www.` hosts, e-mail
+/// addresses, and bare host paths such as `news.bbc.co.uk/2/hi/world/1.stm`
+/// (which re-scrapes print without a scheme).
+static INLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(?:https?|ftp)://\S+",
+        r"|\bwww\.\S+",
+        r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+        r"|\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,6}(?::\d+)?/\S*",
+    ))
+    .expect("built-in link pattern is valid")
+});
+
+/// A wire dateline opening the first line of a story: "LONDON, March 3
+/// (Reuters) - ". Only the prefix goes; the sentence after it stays.
+static DATELINE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^\p{Lu}[\p{Lu}.' ]{1,30}\p{Lu}",
+        r"(?:,\s*(?:\p{Lu}[\p{L}.]*\s+\d{1,2}|\p{Lu}\p{L}+))?",
+        r"\s*(?:\([\p{L} .&-]{2,30}\))?",
+        r"\s+-{1,3}\s+",
+    ))
+    .expect("built-in dateline pattern is valid")
+});
+
+/// Removes links and addresses from a line; reports whether any were found.
+pub(crate) fn strip_links(line: &str) -> Option<String> {
+    // Cheap test first: every pattern above needs one of these characters.
+    if !line.contains(['/', '@', '.']) || !INLINE.is_match(line) {
+        return None;
+    }
+    Some(INLINE.replace_all(line, " ").into_owned())
+}
+
+/// Removes a wire dateline prefix, if the line has one.
+pub(crate) fn strip_dateline(line: &str) -> Option<&str> {
+    if !line.contains('-') {
+        return None;
+    }
+    DATELINE_PREFIX.find(line).map(|found| &line[found.end()..])
+}
+
+/// The name of the first built-in rule that drops this line, if any.
+pub(crate) fn dropping_rule(line: &str) -> Option<&'static str> {
+    let words = line.split_whitespace().count();
+    if words > MAX_RULE_WORDS {
+        return None;
+    }
+    LINE_SET
+        .matches(line)
+        .iter()
+        .map(|index| &LINE_RULES[index])
+        .find(|rule| words <= rule.max_words)
+        .map(|rule| rule.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_that_are_dropped() {
+        let cases = [
+            // Bylines in their usual shapes.
+            ("By Jane Doe, BBC News", "byline"),
+            ("By JANE DOE and Ali Khan | Reuters", "byline"),
+            ("by Jean-Luc de la Tour", "byline"),
+            ("Jane Doe, Staff Reporter", "byline"),
+            ("Reporting by Jane Doe; Editing by Ali Khan", "byline"),
+            ("(Additional reporting by Ali Khan in Osh)", "byline"),
+            // Picture credits.
+            ("Photo: Getty Images", "credit"),
+            ("Image copyright AFP", "credit"),
+            ("(AP Photo/John Doe)", "credit"),
+            // Publication stamps.
+            ("Published: 3 March 2005", "dateline"),
+            (
+                "Page last updated at 14:50 GMT, Sunday, 13 June 2010",
+                "dateline",
+            ),
+            ("Sunday, 13 June 2010", "dateline"),
+            ("March 3, 2005 10:32 GMT", "dateline"),
+            // Footers.
+            (
+                "\u{a9} 2005 Example News. All rights reserved.",
+                "copyright",
+            ),
+            ("Copyright 2010 Reuters", "copyright"),
+            // Share bars.
+            ("Share this article", "share"),
+            ("Share | Tweet | Email", "share"),
+            ("Facebook Twitter WhatsApp", "share"),
+            // Ads and teasers of other stories.
+            ("Advertisement", "boilerplate"),
+            ("ADVERTISEMENT", "boilerplate"),
+            ("Story continues below advertisement", "boilerplate"),
+            ("Read more: Kyrgyz clashes explained", "boilerplate"),
+            ("Sign up for our morning newsletter", "boilerplate"),
+            // Site navigation.
+            ("More In: World | News", "navigation"),
+            ("Home > World > Asia", "navigation"),
+            // Consent banners.
+            (
+                "We use cookies to improve your experience on our site.",
+                "cookie",
+            ),
+        ];
+        for (line, rule) in cases {
+            assert_eq!(dropping_rule(line), Some(rule), "line: {line:?}");
+        }
+    }
+
+    #[test]
+    fn article_sentences_are_kept() {
+        let keep = [
+            "By Monday, officials had counted 77 dead.",
+            "She described the situation in Osh as \"out of control\".",
+            "Share prices fell 3% on the news, traders said.",
+            "Updated figures showed the economy grew.",
+            "More than 60 people have died in the clashes in Osh since Thursday night, officials said.",
+            "Kyrgyz leader asks Russia to restore order in Osh",
+            "The company said it would advertise the post.",
+        ];
+        for line in keep {
+            assert_eq!(dropping_rule(line), None, "line: {line:?}");
+        }
+    }
+
+    #[test]
+    fn links_inside_lines() {
+        let cases = [
+            // Re-scrapes print the source as a bare host path.
+            ("news.bbc.co.uk/2/hi/world/asia_pacific/10300348.stm", " "),
+            ("See https://example.com/a?b=1 now", "See   now"),
+            ("Write to news@example.co.uk today", "Write to   today"),
+            ("Visit www.example.org.", "Visit  "),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(
+                strip_links(line).as_deref(),
+                Some(expected),
+                "line: {line:?}"
+            );
+        }
+        // Abbreviations and figures are not links.
+        assert_eq!(
+            strip_links("The N.Z. dollar rose 2.6 pct to 0.5/0.6."),
+            None
+        );
+    }
+
+    #[test]
+    fn wire_datelines() {
+        let cases = [
+            (
+                "LONDON, March 3 (Reuters) - Shares fell.",
+                Some("Shares fell."),
+            ),
+            ("NEW YORK (AP) -- Stocks rose.", Some("Stocks rose.")),
+            ("OSH, Kyrgyzstan - Troops arrived.", Some("Troops arrived.")),
+            // Not a dateline: an ordinary sentence with a dash.
+            ("The vote - held on Sunday - was close.", None),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(strip_dateline(line), expected, "line: {line:?}");
+        }
+    }
+}

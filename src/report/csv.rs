@@ -1,0 +1,54 @@
+//! CSV: a header, then one row per group member (the representative too),
+//! quoted as RFC 4180 asks.
+
+use std::io::{self, Write};
+
+use super::{round, Report};
+
+pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "group,representative,path,jaccard,containment,exact,words"
+    )?;
+    for group in &report.groups {
+        for member in &group.members {
+            writeln!(
+                out,
+                "{},{},{},{},{},{},{}",
+                group.id,
+                field(&group.representative),
+                field(&member.path),
+                round(member.jaccard),
+                round(member.containment),
+                member.exact,
+                member.words
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Quotes a field when it holds a comma, quote or line break.
+fn field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::render;
+    use super::super::Format;
+
+    #[test]
+    fn rows_are_quoted() {
+        let expected = "\
+group,representative,path,jaccard,containment,exact,words
+1,a/full.txt,a/full.txt,1,1,true,120
+1,a/full.txt,\"a/copy, \"\"2\"\".txt\",0.6123,0.95,false,80
+";
+        assert_eq!(render(Format::Csv), expected);
+    }
+}

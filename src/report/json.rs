@@ -1,0 +1,240 @@
+//! The JSON report, and the schema it follows (schema version 1).
+//!
+//! `--format json` writes one object:
+//!
+//! ```text
+//! {
+//!   "schema_version": 1,
+//!   "tool": {"name": "newsdedup", "version": "0.1.0"},
+//!   "parameters": {
+//!     "normalizer": 1,          rule-table version of the normalizer
+//!     "strip_lines": [],        extra --strip-line patterns
+//!     "shingle_size": 5,        words per shingle
+//!     "min_words": 10,          shorter documents are skipped
+//!     "shingle_seed": 7...,     seed of the token hash
+//!     "permutations": 128,      MinHash values per document
+//!     "minhash_seed": 7...,     seed of the MinHash functions
+//!     "bands": 42, "rows": 3,   LSH layout
+//!     "threshold": 0.5,         Jaccard at which a pair is a duplicate
+//!     "containment": 0.8,       containment at which a pair is a duplicate
+//!     "max_bytes": 67108864,    larger files are skipped
+//!     "follow_links": false
+//!   },
+//!   "groups": [
+//!     {"id": 1,                 1-based, in order of representative path
+//!      "representative": "dir/a.txt",
+//!      "members": [             representative first, then by path
+//!        {"path": "dir/a.txt",
+//!         "jaccard": 1.0,       exact, against the representative
+//!         "containment": 1.0,   shared shingles / shingles of the smaller
+//!         "exact": true,        same shingle set as the representative
+//!         "words": 412}         words after normalization
+//!      ]}
+//!   ],
+//!   "problems": [               one per file that could not be read
+//!     {"path": "dir/b.txt", "kind": "permission_denied", "detail": "..."}
+//!   ],
+//!   "summary": {
+//!     "files_seen": 3, "articles_compared": 2,
+//!     "skipped": {"empty": 0, "too_short": 0, "binary": 0, "too_large": 0,
+//!                 "not_regular": 0, "symlink": 0},
+//!     "lossy_decoded": 0,       documents with invalid UTF-8 replaced
+//!     "candidate_pairs": 1,     pairs scored exactly
+//!     "groups": 1, "duplicate_articles": 1,
+//!     "complete": false,        false when any problem occurred
+//!     "elapsed_seconds": 0.01
+//!   }
+//! }
+//! ```
+//!
+//! Problem kinds: `not_found`, `permission_denied`, `not_regular`,
+//! `link_loop`, `changed` (the file changed during the scan), `io`,
+//! `no_files` (nothing to scan under the paths given). Scores carry four
+//! decimals. Every field is always present; new fields may be added within
+//! a schema version, and a removal or change of meaning bumps it.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{round, Group, Parameters, Report, Summary};
+
+/// The schema version written in every JSON and JSONL report.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+pub(super) struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+pub(super) const TOOL: Tool = Tool {
+    name: env!("CARGO_PKG_NAME"),
+    version: env!("CARGO_PKG_VERSION"),
+};
+
+#[derive(Serialize)]
+pub(super) struct WireParameters<'a> {
+    normalizer: u32,
+    strip_lines: &'a [String],
+    shingle_size: usize,
+    min_words: usize,
+    shingle_seed: u64,
+    permutations: usize,
+    minhash_seed: u64,
+    bands: usize,
+    rows: usize,
+    threshold: f64,
+    containment: f64,
+    max_bytes: u64,
+    follow_links: bool,
+}
+
+impl<'a> From<&'a Parameters> for WireParameters<'a> {
+    fn from(p: &'a Parameters) -> Self {
+        WireParameters {
+            normalizer: p.normalizer,
+            strip_lines: &p.strip_lines,
+            shingle_size: p.shingle_size,
+            min_words: p.min_words,
+            shingle_seed: p.shingle_seed,
+            permutations: p.permutations,
+            minhash_seed: p.minhash_seed,
+            bands: p.bands,
+            rows: p.rows,
+            threshold: p.threshold,
+            containment: p.containment,
+            max_bytes: p.max_bytes,
+            follow_links: p.follow_links,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct WireGroup<'a> {
+    id: usize,
+    representative: &'a str,
+    members: Vec<WireMember<'a>>,
+}
+
+#[derive(Serialize)]
+struct WireMember<'a> {
+    path: &'a str,
+    jaccard: f64,
+    containment: f64,
+    exact: bool,
+    words: usize,
+}
+
+impl<'a> From<&'a Group> for WireGroup<'a> {
+    fn from(group: &'a Group) -> Self {
+        WireGroup {
+            id: group.id,
+            representative: &group.representative,
+            members: group
+                .members
+                .iter()
+                .map(|m| WireMember {
+                    path: &m.path,
+                    jaccard: round(m.jaccard),
+                    containment: round(m.containment),
+                    exact: m.exact,
+                    words: m.words,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct WireProblem<'a> {
+    pub(super) path: &'a str,
+    pub(super) kind: &'static str,
+    pub(super) detail: &'a str,
+}
+
+#[derive(Serialize)]
+pub(super) struct WireSummary {
+    files_seen: usize,
+    articles_compared: usize,
+    skipped: BTreeMap<&'static str, usize>,
+    lossy_decoded: usize,
+    candidate_pairs: usize,
+    groups: usize,
+    duplicate_articles: usize,
+    complete: bool,
+    elapsed_seconds: f64,
+}
+
+impl WireSummary {
+    pub(super) fn new(summary: &Summary, complete: bool) -> Self {
+        WireSummary {
+            files_seen: summary.files_seen,
+            articles_compared: summary.articles_compared,
+            skipped: summary
+                .skipped
+                .iter()
+                .map(|(reason, n)| (reason.as_str(), *n))
+                .collect(),
+            lossy_decoded: summary.lossy_decoded,
+            candidate_pairs: summary.candidate_pairs,
+            groups: summary.groups,
+            duplicate_articles: summary.duplicate_articles,
+            complete,
+            elapsed_seconds: (summary.elapsed_seconds * 1000.0).round() / 1000.0,
+        }
+    }
+}
+
+pub(super) fn problems(report: &Report) -> Vec<WireProblem<'_>> {
+    report
+        .problems
+        .iter()
+        .map(|p| WireProblem {
+            path: &p.path,
+            kind: p.kind.as_str(),
+            detail: &p.detail,
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct WireReport<'a> {
+    schema_version: u32,
+    tool: Tool,
+    parameters: WireParameters<'a>,
+    groups: Vec<WireGroup<'a>>,
+    problems: Vec<WireProblem<'a>>,
+    summary: WireSummary,
+}
+
+pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let wire = WireReport {
+        schema_version: SCHEMA_VERSION,
+        tool: TOOL,
+        parameters: (&report.parameters).into(),
+        groups: report.groups.iter().map(Into::into).collect(),
+        problems: problems(report),
+        summary: WireSummary::new(&report.summary, report.problems.is_empty()),
+    };
+    serde_json::to_writer_pretty(&mut *out, &wire)?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::render;
+    use super::super::Format;
+
+    #[test]
+    fn json_has_the_documented_fields() {
+        let value: serde_json::Value = serde_json::from_str(&render(Format::Json)).unwrap();
+        assert_eq!(value["schema_version"], 1);
+        assert_eq!(value["tool"]["name"], "newsdedup");
+        assert_eq!(value["groups"][0]["members"][1]["jaccard"], 0.6123);
+        assert_eq!(value["problems"][0]["kind"], "permission_denied");
+        assert_eq!(value["summary"]["skipped"]["empty"], 1);
+        assert_eq!(value["summary"]["complete"], false);
+    }
+}

@@ -1,0 +1,228 @@
+//! The report: one plain value holding everything a run found, and the
+//! renderers that write it in each format. Renderers are pure: they write
+//! into any `Write` and decide nothing about terminals or exit codes.
+
+mod csv;
+pub mod json;
+mod jsonl;
+mod table;
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+use crate::corpus::{Problem, SkipReason};
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// A readable table for terminals.
+    Table,
+    /// One JSON document.
+    Json,
+    /// One JSON object per line: groups, then problems, then a summary.
+    Jsonl,
+    /// One CSV row per group member.
+    Csv,
+}
+
+/// Everything a scan found.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Report {
+    /// Every setting that affects the results.
+    pub parameters: Parameters,
+    /// Duplicate groups, sorted by representative path.
+    pub groups: Vec<Group>,
+    /// Per-file problems, sorted by path.
+    pub problems: Vec<Problem>,
+    /// Counts.
+    pub summary: Summary,
+}
+
+/// One group of documents that are the same article.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    /// 1-based position in the report.
+    pub id: usize,
+    /// Path of the representative (the most complete text).
+    pub representative: String,
+    /// The members, representative first, then by path.
+    pub members: Vec<Member>,
+}
+
+/// One member of a group, scored against the group's representative.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    /// The path as reported.
+    pub path: String,
+    /// Exact Jaccard similarity to the representative.
+    pub jaccard: f64,
+    /// Exact containment with the representative.
+    pub containment: f64,
+    /// Whether its shingle set is identical to the representative's.
+    pub exact: bool,
+    /// Words in its normalized text.
+    pub words: usize,
+}
+
+/// Counts for the whole run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Summary {
+    /// Files found (read or skipped) plus entries skipped while walking.
+    pub files_seen: usize,
+    /// Documents that were shingled and compared.
+    pub articles_compared: usize,
+    /// Skipped inputs by reason.
+    pub skipped: Vec<(SkipReason, usize)>,
+    /// Documents whose invalid UTF-8 was replaced.
+    pub lossy_decoded: usize,
+    /// Candidate pairs scored exactly.
+    pub candidate_pairs: usize,
+    /// Number of groups.
+    pub groups: usize,
+    /// Group members that are not the representative.
+    pub duplicate_articles: usize,
+    /// Wall-clock seconds of the scan.
+    pub elapsed_seconds: f64,
+}
+
+impl Summary {
+    /// Total of all skip reasons.
+    pub fn skipped_total(&self) -> usize {
+        self.skipped.iter().map(|(_, n)| n).sum()
+    }
+}
+
+/// The settings that affect results, echoed in machine-readable reports so a
+/// stored report says how it was made.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Parameters {
+    /// Normalizer rule-table version; bumped when canonical text changes.
+    pub normalizer: u32,
+    /// Extra `--strip-line` patterns.
+    pub strip_lines: Vec<String>,
+    /// Words per shingle.
+    pub shingle_size: usize,
+    /// Minimum words for a document to be compared.
+    pub min_words: usize,
+    /// Seed of the token hash.
+    pub shingle_seed: u64,
+    /// MinHash permutations.
+    pub permutations: usize,
+    /// Seed of the MinHash functions.
+    pub minhash_seed: u64,
+    /// LSH bands.
+    pub bands: usize,
+    /// Rows per band.
+    pub rows: usize,
+    /// Jaccard threshold.
+    pub threshold: f64,
+    /// Containment threshold.
+    pub containment: f64,
+    /// Largest file read.
+    pub max_bytes: u64,
+    /// Whether links were followed.
+    pub follow_links: bool,
+}
+
+/// Writes the report in a format and flushes it, so a full disk is an error
+/// here and not a silently short file.
+pub fn write(report: &Report, format: Format, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Table => table::write(report, out)?,
+        Format::Json => json::write(report, out)?,
+        Format::Jsonl => jsonl::write(report, out)?,
+        Format::Csv => csv::write(report, out)?,
+    }
+    out.flush()
+}
+
+/// A path or message made safe for a terminal: control characters and bidi
+/// overrides (which could rewrite the screen or disguise a name) are shown
+/// as `\u{..}` escapes.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Rounds a score for output: four decimals are plenty to read and compare,
+/// and keep reports short and stable.
+fn round(score: f64) -> f64 {
+    (score * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::corpus::ProblemKind;
+
+    /// A small report with one chained group and one problem.
+    pub(crate) fn sample() -> Report {
+        Report {
+            parameters: Parameters {
+                normalizer: 1,
+                shingle_size: 5,
+                ..Parameters::default()
+            },
+            groups: vec![Group {
+                id: 1,
+                representative: "a/full.txt".into(),
+                members: vec![
+                    Member {
+                        path: "a/full.txt".into(),
+                        jaccard: 1.0,
+                        containment: 1.0,
+                        exact: true,
+                        words: 120,
+                    },
+                    Member {
+                        path: "a/copy, \"2\".txt".into(),
+                        jaccard: 0.612_34,
+                        containment: 0.95,
+                        exact: false,
+                        words: 80,
+                    },
+                ],
+            }],
+            problems: vec![Problem {
+                path: "a/bad.txt".into(),
+                kind: ProblemKind::PermissionDenied,
+                detail: "Permission denied (os error 13)".into(),
+            }],
+            summary: Summary {
+                files_seen: 4,
+                articles_compared: 2,
+                skipped: vec![(SkipReason::Empty, 1)],
+                groups: 1,
+                duplicate_articles: 1,
+                ..Summary::default()
+            },
+        }
+    }
+
+    pub(crate) fn render(format: Format) -> String {
+        let mut out = Vec::new();
+        write(&sample(), format, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn escape_controls_and_bidi() {
+        assert_eq!(escape("plain/path.txt"), "plain/path.txt");
+        assert_eq!(escape("a\u{202e}txt.exe"), "a\\u{202e}txt.exe");
+        assert_eq!(escape("a\nb\u{1b}[2J"), "a\\u{a}b\\u{1b}[2J");
+    }
+}

@@ -1,0 +1,85 @@
+//! The human table: each group with its representative first and every
+//! member's scores against it, then a one-line summary.
+
+use std::io::{self, Write};
+
+use super::{escape, Report};
+
+pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    for group in &report.groups {
+        writeln!(out, "group {} ({} articles)", group.id, group.members.len())?;
+        writeln!(out, "  jaccard  contain  path")?;
+        for member in &group.members {
+            let note = if member.path == group.representative {
+                "  (representative)"
+            } else if member.exact {
+                "  (same text)"
+            } else {
+                ""
+            };
+            writeln!(
+                out,
+                "  {:>7.3}  {:>7.3}  {}{}",
+                member.jaccard,
+                member.containment,
+                escape(&member.path),
+                note
+            )?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(out, "{}", summary_line(report))
+}
+
+fn summary_line(report: &Report) -> String {
+    let s = &report.summary;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut line = if s.groups == 0 {
+        format!(
+            "no duplicate groups among {}",
+            plural(s.articles_compared, "article")
+        )
+    } else {
+        format!(
+            "{}, {} among {} compared",
+            plural(s.groups, "group"),
+            plural(s.duplicate_articles, "duplicate article"),
+            plural(s.articles_compared, "article")
+        )
+    };
+    let skipped: Vec<String> = s
+        .skipped
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(reason, n)| format!("{n} {}", reason.as_str().replace('_', " ")))
+        .collect();
+    if !skipped.is_empty() {
+        line.push_str(&format!("; skipped {}", skipped.join(", ")));
+    }
+    if !report.problems.is_empty() {
+        line.push_str(&format!(
+            "; {} (see messages above)",
+            plural(report.problems.len(), "problem")
+        ));
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::render;
+    use super::super::Format;
+
+    #[test]
+    fn table_layout() {
+        let expected = "\
+group 1 (2 articles)
+  jaccard  contain  path
+    1.000    1.000  a/full.txt  (representative)
+    0.612    0.950  a/copy, \"2\".txt
+
+1 group, 1 duplicate article among 2 articles compared; skipped 1 empty; 1 problem (see messages above)
+";
+        assert_eq!(render(Format::Table), expected);
+    }
+}

@@ -1,0 +1,227 @@
+//! The shingler: canonical text in, a set of hashed word windows out.
+//!
+//! Windows never cross a sentence boundary (a line of canonical text), so an
+//! added, dropped or edited sentence changes only its own shingles and never
+//! its neighbours'. A sentence shorter than the window is one shingle.
+//! Words are Unicode words (UAX #29); a word in a script written without
+//! spaces (Han, Hiragana, Katakana, Thai, Lao, Khmer, Myanmar) is split into
+//! its characters, so such text is shingled in character windows.
+//!
+//! The hash is specified here rather than borrowed from `std`, whose hasher
+//! may change between Rust releases: a token is hashed with 64-bit FNV-1a
+//! from the seed and finished with the SplitMix64 mixer; a window's hash
+//! folds its tokens' hashes in order with a rotate-xor-multiply step and
+//! finishes with the same mixer. Both only use wrapping 64-bit integer
+//! arithmetic on the UTF-8 bytes, so a shingle hashes the same on every
+//! platform, run and Rust release.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::config::ShingleOptions;
+
+/// The sorted, de-duplicated shingle hashes of one document.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ShingleSet {
+    hashes: Vec<u64>,
+}
+
+impl ShingleSet {
+    /// A set from any hashes (sorted and de-duplicated here).
+    pub fn from_hashes(mut hashes: Vec<u64>) -> Self {
+        hashes.sort_unstable();
+        hashes.dedup();
+        ShingleSet { hashes }
+    }
+
+    /// The hashes, ascending.
+    pub fn hashes(&self) -> &[u64] {
+        &self.hashes
+    }
+
+    /// Number of distinct shingles.
+    pub fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    /// Whether there are no shingles at all.
+    pub fn is_empty(&self) -> bool {
+        self.hashes.is_empty()
+    }
+
+    /// Number of shingles in both sets (a linear merge of two sorted lists).
+    pub fn intersection_len(&self, other: &ShingleSet) -> usize {
+        let (mut a, mut b) = (
+            self.hashes.iter().peekable(),
+            other.hashes.iter().peekable(),
+        );
+        let mut shared = 0;
+        while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+            match x.cmp(y) {
+                std::cmp::Ordering::Less => {
+                    a.next();
+                }
+                std::cmp::Ordering::Greater => {
+                    b.next();
+                }
+                std::cmp::Ordering::Equal => {
+                    shared += 1;
+                    a.next();
+                    b.next();
+                }
+            }
+        }
+        shared
+    }
+
+    /// A 128-bit fingerprint of the whole set: equal sets, equal prints.
+    pub fn fingerprint(&self) -> u128 {
+        let (mut high, mut low) = (0x9e37_79b9_7f4a_7c15_u64, 0x2545_f491_4f6c_dd1d_u64);
+        for &hash in &self.hashes {
+            high = mix(high ^ hash);
+            low = mix(low.rotate_left(17) ^ hash.wrapping_mul(0xff51_afd7_ed55_8ccd));
+        }
+        (u128::from(high) << 64) | u128::from(low ^ self.hashes.len() as u64)
+    }
+}
+
+/// A shingled document: its set and how many words it had.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Shingled {
+    /// The shingle set.
+    pub set: ShingleSet,
+    /// Tokens (words, or characters in unspaced scripts) in the document.
+    pub words: usize,
+}
+
+/// Shingles canonical text (one sentence per line).
+pub fn set(canonical: &str, options: &ShingleOptions) -> Shingled {
+    let size = options.size.max(1);
+    let mut hashes = Vec::new();
+    let mut tokens: Vec<u64> = Vec::new();
+    let mut words = 0;
+    for sentence in canonical.lines() {
+        tokens.clear();
+        for word in sentence.unicode_words() {
+            if word.chars().any(is_unspaced) {
+                let mut buf = [0u8; 4];
+                tokens.extend(
+                    word.chars()
+                        .map(|c| token(c.encode_utf8(&mut buf), options.seed)),
+                );
+            } else {
+                tokens.push(token(word, options.seed));
+            }
+        }
+        words += tokens.len();
+        if tokens.is_empty() {
+            continue;
+        }
+        let windows = tokens.windows(size.min(tokens.len()));
+        hashes.extend(windows.map(window));
+    }
+    Shingled {
+        set: ShingleSet::from_hashes(hashes),
+        words,
+    }
+}
+
+/// Characters of scripts written without spaces between words.
+fn is_unspaced(c: char) -> bool {
+    matches!(c,
+        '\u{0e00}'..='\u{0eff}'   // Thai, Lao
+        | '\u{1000}'..='\u{109f}' // Myanmar
+        | '\u{1780}'..='\u{17ff}' // Khmer
+        | '\u{3040}'..='\u{30ff}' // Hiragana, Katakana
+        | '\u{3400}'..='\u{4dbf}' // CJK extension A
+        | '\u{4e00}'..='\u{9fff}' // CJK unified ideographs
+        | '\u{f900}'..='\u{faff}' // CJK compatibility ideographs
+        | '\u{20000}'..='\u{3134f}')
+}
+
+/// Hash of one token: FNV-1a over its UTF-8 bytes, seeded, then mixed.
+fn token(word: &str, seed: u64) -> u64 {
+    let mut hash = 0xcbf2_9ce4_8422_2325_u64 ^ seed;
+    for &byte in word.as_bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    mix(hash)
+}
+
+/// Hash of a window of token hashes, order-sensitive.
+fn window(tokens: &[u64]) -> u64 {
+    let mut hash = tokens.len() as u64;
+    for &token in tokens {
+        hash = (hash.rotate_left(23) ^ token).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    mix(hash)
+}
+
+/// The SplitMix64 finalizer: spreads every input bit over the whole word.
+pub(crate) fn mix(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shingle(text: &str) -> Shingled {
+        set(text, &ShingleOptions::default())
+    }
+
+    #[test]
+    fn hashes_are_pinned() {
+        // These values are part of the on-disk and cross-run contract: a
+        // change here changes every signature ever computed.
+        assert_eq!(token("osh", 0), 0x5053_8fcf_1b3c_29bb);
+        assert_eq!(window(&[1, 2, 3]), 0x78f6_9f0a_f583_2673);
+    }
+
+    #[test]
+    fn windows_stay_inside_sentences() {
+        // Two sentences of 6 and 2 words: 2 windows + 1 whole-sentence shingle.
+        let out = shingle("one two three four five six\nseven eight\n");
+        assert_eq!(out.words, 8);
+        assert_eq!(out.set.len(), 3);
+        // Swapping sentence order does not change the set.
+        assert_eq!(
+            out.set,
+            shingle("seven eight\none two three four five six\n").set
+        );
+    }
+
+    #[test]
+    fn unspaced_scripts_use_character_windows() {
+        let out = shingle("東京都の天気は晴れです\n");
+        assert_eq!(out.words, 11);
+        assert_eq!(out.set.len(), 7);
+        // Two unrelated sentences share nothing.
+        let other = shingle("北京市の交通は混雑しています\n");
+        assert_eq!(out.set.intersection_len(&other.set), 0);
+    }
+
+    #[test]
+    fn words_follow_unicode_rules() {
+        // Apostrophes and decimal points stay inside words; Devanagari
+        // viramas and Arabic marks do not split words into letters.
+        assert_eq!(shingle("it's 2.6 pct\n").words, 3);
+        assert_eq!(shingle("नमस्ते दुनिया\n").words, 2);
+        assert_eq!(shingle("كِتَابٌ جَمِيلٌ\n").words, 2);
+    }
+
+    #[test]
+    fn intersection_and_fingerprint() {
+        let a = ShingleSet::from_hashes(vec![5, 1, 3, 3, 9]);
+        let b = ShingleSet::from_hashes(vec![3, 4, 5]);
+        assert_eq!(a.hashes(), [1, 3, 5, 9]);
+        assert_eq!(a.intersection_len(&b), 2);
+        assert_eq!(
+            a.fingerprint(),
+            ShingleSet::from_hashes(vec![9, 5, 3, 1]).fingerprint()
+        );
+        assert_ne!(a.fingerprint(), b.fingerprint());
+    }
+}
