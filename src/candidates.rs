@@ -126,4 +126,84 @@ mod tests {
         let banding = Banding { bands: 2, rows: 1 };
         assert_eq!(pairs(&keys, banding), vec![(0, 1), (0, 3)]);
     }
+
+    /// A seeded corpus: distinct base texts plus edited copies (sentences
+    /// dropped, added, words changed, truncated), one sentence per line.
+    fn planted_corpus(seed: u64, bases: usize) -> Vec<String> {
+        let mut state = seed;
+        let mut next = |bound: usize| {
+            state = mix(state.wrapping_add(0x9e37_79b9_7f4a_7c15));
+            (state % bound as u64) as usize
+        };
+        let word = |n: usize| format!("w{n}");
+        let mut docs = Vec::new();
+        for _ in 0..bases {
+            let sentences: Vec<Vec<String>> = (0..4 + next(10))
+                .map(|_| (0..5 + next(12)).map(|_| word(next(5000))).collect())
+                .collect();
+            let text = |s: &[Vec<String>]| s.iter().map(|w| w.join(" ") + "\n").collect::<String>();
+            docs.push(text(&sentences));
+            for _ in 0..next(3) {
+                let mut copy = sentences.clone();
+                match next(4) {
+                    0 if copy.len() > 2 => {
+                        let at = next(copy.len());
+                        copy.remove(at);
+                    }
+                    1 => copy.push((0..8).map(|_| word(next(5000))).collect()),
+                    2 => {
+                        let at = next(copy.len());
+                        let len = copy[at].len();
+                        copy[at][next(len)] = word(next(5000));
+                    }
+                    _ => copy.truncate(copy.len() * 2 / 3 + 1),
+                }
+                docs.push(text(&copy));
+            }
+        }
+        docs
+    }
+
+    /// The oracle: LSH candidates plus exact verification find the same
+    /// duplicate pairs as scoring every pair exactly.
+    #[test]
+    fn lsh_and_verification_equal_brute_force() {
+        use crate::config::{ShingleOptions, SketchOptions, VerifyOptions};
+        use crate::sketch::Hashers;
+        use crate::verify;
+        let verify_options = VerifyOptions::default();
+        let hashers = Hashers::new(&SketchOptions::default());
+        let banding = Banding::for_floor(128, verify_options.threshold.min(0.5));
+        let mut total = 0;
+        for seed in 0..8 {
+            let docs = planted_corpus(seed, 40);
+            let sets: Vec<_> = docs
+                .iter()
+                .map(|text| crate::shingle::set(text, &ShingleOptions::default()).set)
+                .collect();
+            let duplicate = |a: usize, b: usize| {
+                verify::is_duplicate(verify::scores(&sets[a], &sets[b]), &verify_options)
+            };
+            let mut brute = Vec::new();
+            for a in 0..sets.len() {
+                for b in a + 1..sets.len() {
+                    if duplicate(a, b) {
+                        brute.push((a as u32, b as u32));
+                    }
+                }
+            }
+            let keys: Vec<Vec<u64>> = sets
+                .iter()
+                .map(|s| banding.keys(&hashers.signature(s)))
+                .collect();
+            let found: Vec<(u32, u32)> = pairs(&keys, banding)
+                .into_iter()
+                .filter(|&(a, b)| duplicate(a as usize, b as usize))
+                .collect();
+            assert_eq!(found, brute, "seed {seed}");
+            total += brute.len();
+        }
+        // The corpora must actually contain duplicates for this to mean anything.
+        assert!(total > 100, "only {total} planted duplicate pairs");
+    }
 }

@@ -1,11 +1,14 @@
 //! Sketches: a shingle set in, a MinHash signature out.
 //!
-//! Each of the `permutations` hash functions maps a 64-bit shingle hash `x`
-//! to the upper 32 bits of `a·x + b (mod 2^64)`, with odd `a` and any `b`
-//! drawn from the seed by SplitMix64 (multiply-shift hashing). The signature
-//! keeps each function's minimum; the share of equal positions in two
-//! signatures estimates the sets' Jaccard similarity. The functions depend
-//! only on the seed, so signatures are comparable across runs and machines.
+//! The signature is one-permutation MinHash with optimal densification
+//! (Shrivastava, ICML 2017): each shingle hash is re-mixed with the seed,
+//! its upper bits choose one of `permutations` bins and its lower 32 bits
+//! are the value; each bin keeps its minimum. A bin no shingle fell into
+//! borrows the value of the first filled bin along a probe sequence that
+//! depends only on the bin and the seed, so two documents borrow alike. Two
+//! signatures agree in each position with probability equal to the Jaccard
+//! similarity of their sets, as with classic MinHash, but a document costs
+//! one hash per shingle instead of one per shingle and permutation.
 
 use crate::config::SketchOptions;
 use crate::shingle::{mix, ShingleSet};
@@ -23,56 +26,64 @@ impl Signature {
     }
 }
 
-/// The hash functions of one configuration, drawn once per run.
+/// The hashing of one configuration: bin count and seeds.
 #[derive(Clone, Debug)]
 pub struct Hashers {
-    multipliers: Vec<u64>,
-    offsets: Vec<u64>,
+    bins: usize,
+    seed: u64,
+    probe_seed: u64,
 }
 
 impl Hashers {
-    /// Draws `options.permutations` functions from `options.seed`.
+    /// The hashing for `options.permutations` bins and `options.seed`.
     pub fn new(options: &SketchOptions) -> Self {
-        let mut state = options.seed;
-        let mut next = || {
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            mix(state)
-        };
-        let (mut multipliers, mut offsets) = (Vec::new(), Vec::new());
-        for _ in 0..options.permutations {
-            multipliers.push(next() | 1);
-            offsets.push(next());
-        }
         Hashers {
-            multipliers,
-            offsets,
+            bins: options.permutations.max(1),
+            seed: mix(options.seed),
+            probe_seed: mix(options.seed ^ 0x7072_6f62_6573_6565),
         }
     }
 
-    /// Number of functions (the signature length).
+    /// Signature length.
     pub fn len(&self) -> usize {
-        self.multipliers.len()
+        self.bins
     }
 
-    /// Whether there are no functions.
+    /// Whether signatures are empty (never: there is at least one bin).
     pub fn is_empty(&self) -> bool {
-        self.multipliers.is_empty()
+        self.bins == 0
     }
 
     /// The signature of a set. An empty set has the all-`u32::MAX`
     /// signature; the pipeline never compares such documents.
     pub fn signature(&self, set: &ShingleSet) -> Signature {
-        let mut mins = vec![u32::MAX; self.len()];
-        for &x in set.hashes() {
-            // A tight loop over parallel arrays, so the compiler can keep it
-            // in vector registers.
-            for ((min, &a), &b) in mins.iter_mut().zip(&self.multipliers).zip(&self.offsets) {
-                let value = (a.wrapping_mul(x).wrapping_add(b) >> 32) as u32;
-                *min = (*min).min(value);
+        // u64 slots so that "empty" cannot collide with a real 32-bit value.
+        const EMPTY: u64 = u64::MAX;
+        let mut slots = vec![EMPTY; self.bins];
+        for &shingle in set.hashes() {
+            let hash = mix(shingle ^ self.seed);
+            let bin = bucket(hash >> 32, self.bins);
+            slots[bin] = slots[bin].min(hash & 0xffff_ffff);
+        }
+        if set.is_empty() {
+            return Signature(vec![u32::MAX; self.bins]);
+        }
+        let filled = slots.clone();
+        for (bin, slot) in slots.iter_mut().enumerate() {
+            let mut attempt = 0_u64;
+            while *slot == EMPTY {
+                attempt += 1;
+                let probe = mix(self.probe_seed ^ ((bin as u64) << 32) ^ attempt);
+                *slot = filled[bucket(probe >> 32, self.bins)];
             }
         }
-        Signature(mins)
+        Signature(slots.into_iter().map(|slot| slot as u32).collect())
     }
+}
+
+/// Maps 32 random bits onto `0..bins` without a division.
+fn bucket(bits: u64, bins: usize) -> usize {
+    ((bits * bins as u64) >> 32) as usize
 }
 
 #[cfg(test)]
@@ -89,6 +100,38 @@ mod tests {
         let b = ShingleSet::from_hashes(vec![4, 3, 2, 1, 1]);
         assert_eq!(hashers().signature(&a), hashers().signature(&b));
         assert_eq!(hashers().signature(&a).0.len(), 128);
+    }
+
+    #[test]
+    fn small_sets_are_densified() {
+        let h = hashers();
+        let sig = h.signature(&ShingleSet::from_hashes(vec![7, 8, 9]));
+        assert!(sig.0.iter().all(|&v| v != u32::MAX));
+        // Three shingles: at most three distinct values, borrowed into all bins.
+        let mut distinct = sig.0.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert!(distinct.len() <= 3);
+    }
+
+    #[test]
+    fn estimate_tracks_jaccard_for_small_sets() {
+        // 40 shingles each, 30 shared: Jaccard 30 / 50 = 0.6. Averaged over
+        // seeds the estimate must be unbiased.
+        let a: Vec<u64> = (0..40).map(mix).collect();
+        let b: Vec<u64> = (10..50).map(mix).collect();
+        let mut total = 0.0;
+        for seed in 0..200 {
+            let h = Hashers::new(&SketchOptions {
+                seed,
+                ..SketchOptions::default()
+            });
+            total += h
+                .signature(&ShingleSet::from_hashes(a.clone()))
+                .estimate(&h.signature(&ShingleSet::from_hashes(b.clone())));
+        }
+        let mean = total / 200.0;
+        assert!((mean - 0.6).abs() < 0.03, "mean estimate {mean}");
     }
 
     #[test]

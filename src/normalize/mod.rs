@@ -20,13 +20,12 @@
 
 mod entities;
 mod rules;
+mod sentences;
 
 use std::borrow::Cow;
 
-use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
-use unicode_segmentation::UnicodeSegmentation;
-
 use crate::config::NormalizeOptions;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// An article's canonical text and what the normalizer took out of it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -60,7 +59,7 @@ pub fn article(raw: &str, options: &NormalizeOptions) -> Canonical {
     let lines = clean_lines(&folded, options, &mut removed);
     let mut text = String::with_capacity(folded.len());
     for unit in paragraphs(&lines) {
-        for sentence in unit.split_sentence_bounds() {
+        for sentence in sentences::split(&unit) {
             push_folded(sentence, &mut text);
         }
     }
