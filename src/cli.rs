@@ -12,6 +12,11 @@ use crate::config::{
 use crate::report::Format;
 
 const EXIT_STATUS: &str = "\
+Examples:
+  newsdedup scan corpus/                      groups as a table
+  newsdedup scan corpus/ --format json | jq '.groups[].members[].path'
+  newsdedup scan batch/ --format csv > groups.csv
+
 Exit status:
   0  no duplicate groups (and no errors)
   1  duplicate groups found
@@ -22,7 +27,7 @@ Exit status:
 
 /// Find near-duplicate articles in scraped news corpora.
 #[derive(Debug, Parser)]
-#[command(name = "newsdedup", version, after_long_help = EXIT_STATUS)]
+#[command(name = "newsdedup", version, max_term_width = 100, after_long_help = EXIT_STATUS)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -33,7 +38,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Report groups of near-duplicate articles among files and folders.
-    #[command(after_long_help = EXIT_STATUS)]
+    #[command(max_term_width = 100, after_long_help = EXIT_STATUS)]
     Scan(ScanArgs),
 }
 
@@ -128,7 +133,7 @@ pub struct ScanArgs {
     pub quiet: bool,
 
     /// Worker threads (default: one per core).
-    #[arg(long, value_name = "N", help_heading = "Output", default_value_t = 0)]
+    #[arg(long, value_name = "N", help_heading = "Output", default_value_t = 0, hide_default_value = true)]
     pub threads: usize,
 }
 
