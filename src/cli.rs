@@ -133,7 +133,13 @@ pub struct ScanArgs {
     pub quiet: bool,
 
     /// Worker threads (default: one per core).
-    #[arg(long, value_name = "N", help_heading = "Output", default_value_t = 0, hide_default_value = true)]
+    #[arg(
+        long,
+        value_name = "N",
+        help_heading = "Output",
+        default_value_t = 0,
+        hide_default_value = true
+    )]
     pub threads: usize,
 }
 
