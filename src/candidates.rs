@@ -179,7 +179,7 @@ mod tests {
             let docs = planted_corpus(seed, 40);
             let sets: Vec<_> = docs
                 .iter()
-                .map(|text| crate::shingle::set(text, &ShingleOptions::default()).set)
+                .map(|text| crate::shingle::set(text, &ShingleOptions::default(), |_| false).set)
                 .collect();
             let duplicate = |a: usize, b: usize| {
                 verify::is_duplicate(verify::scores(&sets[a], &sets[b]), &verify_options)

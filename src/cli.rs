@@ -96,6 +96,16 @@ pub struct ScanArgs {
           default_value_t = VerifyOptions::default().containment)]
     pub containment: f64,
 
+    /// Sentences in at least this many distinct files are site template.
+    ///
+    /// Template sentences (navigation, newsletter pitches, "most read"
+    /// lists, disclaimers) are set aside when two files that both have
+    /// enough text of their own are compared, so different articles inside
+    /// one site's template are not grouped. 0 turns this off.
+    #[arg(long, value_name = "N", help_heading = "Matching",
+          default_value_t = VerifyOptions::default().template_docs)]
+    pub template_docs: usize,
+
     /// Words per shingle (word window).
     #[arg(long, value_name = "K", help_heading = "Matching",
           default_value_t = ShingleOptions::default().size)]
@@ -213,6 +223,7 @@ impl ScanArgs {
             verify: VerifyOptions {
                 threshold: self.threshold,
                 containment: self.containment,
+                template_docs: self.template_docs,
             },
             threads: self.threads,
         })

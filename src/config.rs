@@ -115,6 +115,9 @@ pub struct VerifyOptions {
     /// A pair whose containment (share of the smaller document found in the
     /// larger) reaches this is a duplicate.
     pub containment: f64,
+    /// Sentences found in at least this many distinct documents are
+    /// template sentences (0 turns template detection off).
+    pub template_docs: usize,
 }
 
 impl Default for VerifyOptions {
@@ -129,6 +132,11 @@ impl Default for VerifyOptions {
             // Jaccard 0.6 but containment 1.0; requiring 0.8 rather than 1.0
             // still catches a teaser that was also lightly edited.
             containment: 0.8,
+            // Why 10: site chrome repeats on every page of a site (hundreds
+            // or thousands), while one article rarely has more than a handful
+            // of distinct re-scrapes in a corpus; and a widely syndicated
+            // article is still compared whole (see verify).
+            template_docs: 10,
         }
     }
 }

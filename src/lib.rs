@@ -14,7 +14,9 @@
 //! - [`sketch`] computes MinHash signatures of the sets.
 //! - [`candidates`] finds candidate pairs by LSH banding, without comparing
 //!   all pairs.
-//! - [`verify`] scores each candidate pair exactly (Jaccard and containment).
+//! - [`template`] learns template sentences (site chrome) from the corpus.
+//! - [`verify`] scores each candidate pair exactly (Jaccard and containment),
+//!   setting template sentences aside when both documents have their own text.
 //! - [`group`] joins verified pairs into groups and picks representatives.
 //! - [`report`] renders the result as a table, JSON, JSON Lines or CSV, and
 //!   [`exit`] maps it to the exit status.
@@ -34,4 +36,5 @@ pub mod progress;
 pub mod report;
 pub mod shingle;
 pub mod sketch;
+pub mod template;
 pub mod verify;

@@ -25,9 +25,10 @@ use crate::input::{self, Loaded};
 use crate::normalize;
 use crate::progress::Progress;
 use crate::report::{Group, Member, Parameters, Report, Summary};
-use crate::shingle::{self, ShingleSet, Shingled};
+use crate::shingle::{self, Shingled};
 use crate::sketch::Hashers;
-use crate::verify;
+use crate::template::Templates;
+use crate::verify::{self, Compared};
 
 /// Version of the normalizer's rules, reported in `parameters`. Bump it
 /// whenever canonical text changes for some input.
@@ -61,6 +62,10 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
     let docs = tally.collect(outcomes);
 
     let classes = Classes::of(&docs);
+    let templates = Templates::learn(
+        classes.reps.iter().map(|&d| docs[d].sentences.as_slice()),
+        config.verify.template_docs,
+    );
     let class_keys: Vec<Vec<u64>> = classes.reps.iter().map(|&d| docs[d].keys.clone()).collect();
     let pairs = candidates::pairs(&class_keys, banding);
 
@@ -71,6 +76,7 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
         &docs,
         &walk.sources,
         config,
+        &templates,
         &mut tally.problems,
     );
     let edges: Vec<(u32, u32)> = pairs
@@ -78,7 +84,7 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
         .filter(|&&(a, b)| {
             progress.step();
             match (sets.get(&a), sets.get(&b)) {
-                (Some(x), Some(y)) => verify::is_duplicate(verify::scores(x, y), &config.verify),
+                (Some(x), Some(y)) => verify::is_duplicate(verify::compare(x, y), &config.verify),
                 _ => false,
             }
         })
@@ -97,6 +103,7 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
             .collect(),
         lossy_decoded: tally.lossy,
         candidate_pairs: pairs.len(),
+        template_sentences: templates.len(),
         groups: groups.len(),
         duplicate_articles: groups.iter().map(|g| g.members.len() - 1).sum(),
         elapsed_seconds: started.elapsed().as_secs_f64(),
@@ -140,6 +147,7 @@ fn parameters(config: &Config, banding: Banding) -> Parameters {
         rows: banding.rows,
         threshold: config.verify.threshold,
         containment: config.verify.containment,
+        template_docs: config.verify.template_docs,
         max_bytes: config.input.max_bytes,
         follow_links: config.input.follow_links,
     }
@@ -166,6 +174,7 @@ struct Doc {
     fingerprint: u128,
     completeness: Completeness,
     keys: Vec<u64>,
+    sentences: Vec<u64>,
 }
 
 enum FirstPass {
@@ -173,6 +182,7 @@ enum FirstPass {
         fingerprint: u128,
         completeness: Completeness,
         keys: Vec<u64>,
+        sentences: Vec<u64>,
         lossy: bool,
     },
     Skip(SkipReason),
@@ -180,11 +190,18 @@ enum FirstPass {
 }
 
 /// Reads, normalizes and shingles one file: the work both passes share.
-fn analyse(source: &Source, config: &Config) -> Result<(Shingled, bool), FirstPass> {
+fn analyse(
+    source: &Source,
+    config: &Config,
+    is_template: impl Fn(u64) -> bool,
+) -> Result<(Shingled, bool), FirstPass> {
     match input::read(source, &config.input) {
         Loaded::Text { text, lossy } => {
             let canonical = normalize::article(&text, &config.normalize);
-            Ok((shingle::set(&canonical.text, &config.shingle), lossy))
+            Ok((
+                shingle::set(&canonical.text, &config.shingle, is_template),
+                lossy,
+            ))
         }
         Loaded::Skip(reason) => Err(FirstPass::Skip(reason)),
         Loaded::Failed(problem) => Err(FirstPass::Failed(problem)),
@@ -192,7 +209,8 @@ fn analyse(source: &Source, config: &Config) -> Result<(Shingled, bool), FirstPa
 }
 
 fn first_pass(source: &Source, config: &Config, hashers: &Hashers, banding: Banding) -> FirstPass {
-    let (shingled, lossy) = match analyse(source, config) {
+    // Templates are not known yet: they are learned from this pass.
+    let (shingled, lossy) = match analyse(source, config, |_| false) {
         Ok(done) => done,
         Err(outcome) => return outcome,
     };
@@ -212,6 +230,7 @@ fn first_pass(source: &Source, config: &Config, hashers: &Hashers, banding: Band
             words: shingled.words,
         },
         keys: banding.keys(&hashers.signature(&shingled.set)),
+        sentences: shingled.sentences,
         lossy,
     }
 }
@@ -236,6 +255,7 @@ impl Tally {
                     fingerprint,
                     completeness,
                     keys,
+                    sentences,
                     lossy,
                 } => {
                     self.lossy += usize::from(lossy);
@@ -244,6 +264,7 @@ impl Tally {
                         fingerprint,
                         completeness,
                         keys,
+                        sentences,
                     });
                 }
                 FirstPass::Skip(reason) => self.skip(reason),
@@ -291,28 +312,32 @@ impl Classes {
     }
 }
 
-/// Second pass: rebuilds the shingle sets of every class in a candidate
-/// pair. A file that fails now, or whose set no longer matches its
-/// fingerprint, is reported and left out.
+/// Second pass: rebuilds the shingles of every class in a candidate pair,
+/// now with template sentences known. A file that fails now, or whose set no
+/// longer matches its fingerprint, is reported and left out.
 fn reload(
     pairs: &[(u32, u32)],
     classes: &Classes,
     docs: &[Doc],
     sources: &[Source],
     config: &Config,
+    templates: &Templates,
     problems: &mut Vec<Problem>,
-) -> HashMap<u32, ShingleSet> {
+) -> HashMap<u32, Compared> {
     let mut needed: Vec<u32> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
     needed.sort_unstable();
     needed.dedup();
-    let loaded: Vec<(u32, Result<ShingleSet, Problem>)> = needed
+    let loaded: Vec<(u32, Result<Compared, Problem>)> = needed
         .par_iter()
         .map(|&class| {
             let doc = &docs[classes.reps[class as usize]];
             let source = &sources[doc.source];
-            let result = match analyse(source, config) {
+            let result = match analyse(source, config, |s| templates.contains(s)) {
                 Ok((shingled, _)) if shingled.set.fingerprint() == doc.fingerprint => {
-                    Ok(shingled.set)
+                    Ok(Compared {
+                        set: shingled.set,
+                        distinctive: shingled.distinctive,
+                    })
                 }
                 Err(FirstPass::Failed(problem)) => Err(problem),
                 _ => Err(Problem {
@@ -340,7 +365,7 @@ fn build_groups(
     docs: &[Doc],
     classes: &Classes,
     class_edges: &[(u32, u32)],
-    sets: &HashMap<u32, ShingleSet>,
+    sets: &HashMap<u32, Compared>,
     sources: &[Source],
 ) -> Vec<Group> {
     // Link every document to its class's first document, and the first
@@ -370,7 +395,7 @@ fn group_of(
     members: &[u32],
     docs: &[Doc],
     classes: &Classes,
-    sets: &HashMap<u32, ShingleSet>,
+    sets: &HashMap<u32, Compared>,
     sources: &[Source],
 ) -> Group {
     let rep = group::representative(members, |d| docs[d as usize].completeness);
@@ -389,7 +414,7 @@ fn group_of(
                     sets.get(&c)
                         .expect("a class grouped with another was verified, so its set is loaded")
                 };
-                let scores = verify::scores(set(class), set(rep_class));
+                let scores = verify::compare(set(class), set(rep_class));
                 (scores.jaccard, scores.containment, false)
             };
             Member {

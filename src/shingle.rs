@@ -84,19 +84,29 @@ impl ShingleSet {
     }
 }
 
-/// A shingled document: its set and how many words it had.
+/// A shingled document.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Shingled {
-    /// The shingle set.
+    /// Every shingle.
     pub set: ShingleSet,
+    /// The shingles of sentences that are not template sentences (all of
+    /// them when no templates are given).
+    pub distinctive: ShingleSet,
+    /// Hashes of the document's sentences, sorted, without repeats.
+    pub sentences: Vec<u64>,
     /// Tokens (words, or characters in unspaced scripts) in the document.
     pub words: usize,
 }
 
-/// Shingles canonical text (one sentence per line).
-pub fn set(canonical: &str, options: &ShingleOptions) -> Shingled {
+/// Shingles canonical text (one sentence per line). Sentences whose hash
+/// `is_template` accepts are left out of [`Shingled::distinctive`].
+pub fn set(
+    canonical: &str,
+    options: &ShingleOptions,
+    is_template: impl Fn(u64) -> bool,
+) -> Shingled {
     let size = options.size.max(1);
-    let mut hashes = Vec::new();
+    let (mut hashes, mut distinctive, mut sentences) = (Vec::new(), Vec::new(), Vec::new());
     let mut tokens: Vec<u64> = Vec::new();
     let mut words = 0;
     for sentence in canonical.lines() {
@@ -116,14 +126,27 @@ pub fn set(canonical: &str, options: &ShingleOptions) -> Shingled {
         if tokens.is_empty() {
             continue;
         }
-        let windows = tokens.windows(size.min(tokens.len()));
-        hashes.extend(windows.map(window));
+        let sentence_hash = mix(window(&tokens) ^ SENTENCE_DOMAIN);
+        sentences.push(sentence_hash);
+        let start = hashes.len();
+        hashes.extend(tokens.windows(size.min(tokens.len())).map(window));
+        if !is_template(sentence_hash) {
+            distinctive.extend_from_slice(&hashes[start..]);
+        }
     }
+    sentences.sort_unstable();
+    sentences.dedup();
     Shingled {
         set: ShingleSet::from_hashes(hashes),
+        distinctive: ShingleSet::from_hashes(distinctive),
+        sentences,
         words,
     }
 }
+
+/// Mixed into sentence hashes so that a one-window sentence's hash differs
+/// from its shingle's.
+const SENTENCE_DOMAIN: u64 = 0x7365_6e74_656e_6365;
 
 /// Characters of scripts written without spaces between words.
 fn is_unspaced(c: char) -> bool {
@@ -169,7 +192,7 @@ mod tests {
     use super::*;
 
     fn shingle(text: &str) -> Shingled {
-        set(text, &ShingleOptions::default())
+        set(text, &ShingleOptions::default(), |_| false)
     }
 
     #[test]
@@ -223,5 +246,20 @@ mod tests {
             ShingleSet::from_hashes(vec![9, 5, 3, 1]).fingerprint()
         );
         assert_ne!(a.fingerprint(), b.fingerprint());
+    }
+
+    #[test]
+    fn template_sentences_are_set_aside() {
+        let text = "sign up to our newsletter today\nthe minister resigned on tuesday evening\n";
+        let all = shingle(text);
+        assert_eq!(all.sentences.len(), 2);
+        assert_eq!(all.distinctive, all.set);
+        let newsletter = shingle("sign up to our newsletter today\n").sentences[0];
+        let out = set(text, &ShingleOptions::default(), |s| s == newsletter);
+        assert_eq!(out.set, all.set);
+        assert_eq!(
+            out.distinctive,
+            shingle("the minister resigned on tuesday evening\n").set
+        );
     }
 }

@@ -438,7 +438,12 @@ mod tests {
         use unicode_normalization::UnicodeNormalization;
         let shingles = |raw: &str| {
             let canonical = article(raw, &NormalizeOptions::default());
-            crate::shingle::set(&canonical.text, &crate::config::ShingleOptions::default()).set
+            crate::shingle::set(
+                &canonical.text,
+                &crate::config::ShingleOptions::default(),
+                |_| false,
+            )
+            .set
         };
         for seed in 0..120 {
             let (headline, paragraphs) = generated_article(seed);

@@ -17,6 +17,7 @@
 //!     "bands": 42, "rows": 3,   LSH layout
 //!     "threshold": 0.5,         Jaccard at which a pair is a duplicate
 //!     "containment": 0.8,       containment at which a pair is a duplicate
+//!     "template_docs": 10,      a sentence in this many texts is template
 //!     "max_bytes": 67108864,    larger files are skipped
 //!     "follow_links": false
 //!   },
@@ -40,6 +41,7 @@
 //!                 "not_regular": 0, "symlink": 0},
 //!     "lossy_decoded": 0,       documents with invalid UTF-8 replaced
 //!     "candidate_pairs": 1,     pairs scored exactly
+//!     "template_sentences": 0,  sentences learned as site template
 //!     "groups": 1, "duplicate_articles": 1,
 //!     "complete": false,        false when any problem occurred
 //!     "elapsed_seconds": 0.01
@@ -87,6 +89,7 @@ pub(super) struct WireParameters<'a> {
     rows: usize,
     threshold: f64,
     containment: f64,
+    template_docs: usize,
     max_bytes: u64,
     follow_links: bool,
 }
@@ -105,6 +108,7 @@ impl<'a> From<&'a Parameters> for WireParameters<'a> {
             rows: p.rows,
             threshold: p.threshold,
             containment: p.containment,
+            template_docs: p.template_docs,
             max_bytes: p.max_bytes,
             follow_links: p.follow_links,
         }
@@ -161,6 +165,7 @@ pub(super) struct WireSummary {
     skipped: BTreeMap<&'static str, usize>,
     lossy_decoded: usize,
     candidate_pairs: usize,
+    template_sentences: usize,
     groups: usize,
     duplicate_articles: usize,
     complete: bool,
@@ -179,6 +184,7 @@ impl WireSummary {
                 .collect(),
             lossy_decoded: summary.lossy_decoded,
             candidate_pairs: summary.candidate_pairs,
+            template_sentences: summary.template_sentences,
             groups: summary.groups,
             duplicate_articles: summary.duplicate_articles,
             complete,

@@ -77,6 +77,8 @@ pub struct Summary {
     pub lossy_decoded: usize,
     /// Candidate pairs scored exactly.
     pub candidate_pairs: usize,
+    /// Sentences learned as site template (set aside in verification).
+    pub template_sentences: usize,
     /// Number of groups.
     pub groups: usize,
     /// Group members that are not the representative.
@@ -118,6 +120,8 @@ pub struct Parameters {
     pub threshold: f64,
     /// Containment threshold.
     pub containment: f64,
+    /// Documents a sentence must occur in to be a template sentence.
+    pub template_docs: usize,
     /// Largest file read.
     pub max_bytes: u64,
     /// Whether links were followed.
