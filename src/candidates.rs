@@ -173,7 +173,7 @@ mod tests {
         use crate::verify;
         let verify_options = VerifyOptions::default();
         let hashers = Hashers::new(&SketchOptions::default());
-        let banding = Banding::for_floor(128, verify_options.threshold.min(0.5));
+        let banding = Banding::for_floor(128, verify::jaccard_floor(&verify_options));
         let mut total = 0;
         for seed in 0..8 {
             let docs = planted_corpus(seed, 40);

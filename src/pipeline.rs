@@ -116,16 +116,17 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
     }
 }
 
-/// The LSH layout: `--bands` if given, else derived from the thresholds.
-///
-/// Why the floor is at most 0.5: containment matches (a teaser of the first
-/// 60% of an article, Jaccard 0.6 with the whole) must be found as well as
-/// Jaccard matches, and a copy holding at least half of the other has
-/// Jaccard at least 0.5.
+/// The LSH layout: `--bands` if given, else derived from the thresholds so
+/// that pairs at the lowest Jaccard a duplicate can have
+/// ([`verify::jaccard_floor`]: 0.30 at the defaults, a teaser holding 40%
+/// of an article) become candidates with probability at least 0.99.
 pub fn banding(config: &Config) -> Banding {
     match config.sketch.bands {
         Some(bands) => Banding::with_bands(config.sketch.permutations, bands),
-        None => Banding::for_floor(config.sketch.permutations, config.verify.threshold.min(0.5)),
+        None => Banding::for_floor(
+            config.sketch.permutations,
+            verify::jaccard_floor(&config.verify),
+        ),
     }
 }
 

@@ -20,7 +20,18 @@ pub struct Scores {
     pub jaccard: f64,
     /// Shared shingles over the shingles of the smaller document.
     pub containment: f64,
+    /// Size of the smaller document over size of the larger.
+    pub size_ratio: f64,
 }
+
+/// The least share of the larger document the smaller one must hold for
+/// containment alone to make them duplicates.
+///
+/// Why 0.4: a teaser holding the first 60% of an article is the same
+/// article, but a two-sentence brief whose text was pasted into a story
+/// five times its length is not; and without a floor, any short text quoted
+/// in a long one would join its group.
+pub const MIN_CONTAINED_SHARE: f64 = 0.4;
 
 /// Scores two sets. Two empty sets score 0, never 1: having no text in
 /// common is not being the same article.
@@ -32,6 +43,7 @@ pub fn scores(a: &ShingleSet, b: &ShingleSet) -> Scores {
     Scores {
         jaccard: ratio(union),
         containment: ratio(smaller),
+        size_ratio: share(a.len() as f64, b.len() as f64),
     }
 }
 
@@ -78,12 +90,32 @@ pub fn compare(a: &Compared, b: &Compared) -> Scores {
     Scores {
         jaccard: ratio(wa + wb - shared),
         containment: ratio(wa.min(wb)),
+        size_ratio: share(wa, wb),
+    }
+}
+
+/// The smaller of two sizes over the larger (0 when both are 0).
+fn share(a: f64, b: f64) -> f64 {
+    if a.max(b) > 0.0 {
+        a.min(b) / a.max(b)
+    } else {
+        0.0
     }
 }
 
 /// Whether scores make a pair duplicates under the options.
 pub fn is_duplicate(scores: Scores, options: &VerifyOptions) -> bool {
-    scores.jaccard >= options.threshold || scores.containment >= options.containment
+    scores.jaccard >= options.threshold
+        || (scores.containment >= options.containment && scores.size_ratio >= MIN_CONTAINED_SHARE)
+}
+
+/// The lowest Jaccard similarity a duplicate pair can have under the
+/// options: the threshold itself, or a pair whose smaller document holds
+/// [`MIN_CONTAINED_SHARE`] of the larger with containment at the
+/// containment threshold. Candidate search must reach down to it.
+pub fn jaccard_floor(options: &VerifyOptions) -> f64 {
+    let (c, r) = (options.containment, MIN_CONTAINED_SHARE);
+    options.threshold.min(c * r / (1.0 + r - c * r))
 }
 
 #[cfg(test)]
@@ -101,6 +133,18 @@ mod tests {
         assert_eq!(s.containment, 2.0 / 3.0);
         assert_eq!(scores(&set(&[1, 2]), &set(&[1, 2])).jaccard, 1.0);
         assert_eq!(scores(&set(&[]), &set(&[])).jaccard, 0.0);
+        assert_eq!(scores(&set(&[1, 2]), &set(&[1, 2, 3, 4])).size_ratio, 0.5);
+    }
+
+    #[test]
+    fn containment_needs_a_large_enough_share() {
+        let long: Vec<u64> = (0..100).collect();
+        // A brief whose 20 shingles were pasted into a 100-shingle story.
+        let brief = scores(&set(&long[40..60]), &set(&long));
+        assert_eq!(brief.containment, 1.0);
+        assert!(!is_duplicate(brief, &VerifyOptions::default()));
+        // The floor candidate search must reach: 0.8 · 0.4 / (1.4 - 0.32).
+        assert!((jaccard_floor(&VerifyOptions::default()) - 0.32 / 1.08).abs() < 1e-9);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //!    zero-width and bidi controls and soft hyphens removed, NFKC applied,
 //!    typographic quotes and dashes made ASCII, line endings made `\n`;
 //! 2. lines that are not article text are dropped by the rule table in
-//!    [`rules`] (bylines, credits, datelines, footers, share bars, ads,
+//!    `rules` (bylines, credits, datelines, footers, share bars, ads,
 //!    navigation, consent banners, plus `--strip-line` patterns), and links
 //!    and e-mail addresses are cut out of the lines that stay;
 //! 3. lines are put back together into paragraphs: a hard-wrapped line joins
