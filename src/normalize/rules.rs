@@ -126,8 +126,10 @@ static DATELINE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Removes links and addresses from a line; reports whether any were found.
 pub(crate) fn strip_links(line: &str) -> Option<String> {
-    // Cheap test first: every pattern above needs one of these characters.
-    if !line.contains(['/', '@', '.']) || !INLINE.is_match(line) {
+    // Cheap test first: every pattern above needs a slash (schemes, host
+    // paths), an at sign (addresses) or a `www.` host.
+    let maybe = line.contains(['/', '@']) || line.contains("www.") || line.contains("WWW.");
+    if !maybe || !INLINE.is_match(line) {
         return None;
     }
     Some(INLINE.replace_all(line, " ").into_owned())
