@@ -61,40 +61,48 @@ impl Banding {
         }
     }
 
-    /// One key per band: a hash of the band's values and its index, so equal
-    /// values in different bands never collide.
-    pub fn keys(self, signature: &Signature) -> Vec<u64> {
-        signature
-            .0
-            .chunks_exact(self.rows)
-            .take(self.bands)
-            .enumerate()
-            .map(|(band, values)| {
-                values.iter().fold(mix(band as u64 + 1), |hash, &value| {
-                    mix(hash ^ u64::from(value))
-                })
-            })
-            .collect()
+    /// The key of one band: a hash of the band's values and its index, so
+    /// equal values in different bands never collide.
+    pub fn key(self, signature: &Signature, band: usize) -> u64 {
+        let values = &signature.0[band * self.rows..(band + 1) * self.rows];
+        values.iter().fold(mix(band as u64 + 1), |hash, &value| {
+            mix(hash ^ u64::from(value))
+        })
     }
 }
 
-/// All pairs `(a, b)`, `a < b`, of items that share a band key; `keys[i]`
-/// holds item `i`'s keys. Sorted and without repeats.
-pub fn pairs(keys: &[Vec<u64>], banding: Banding) -> Vec<(u32, u32)> {
+/// The lowest signature estimate a candidate pair may have and still be
+/// scored exactly: three standard errors below the floor similarity.
+///
+/// Why: banding with few rows makes many chance candidates just above
+/// where the S-curve starts (pairs at Jaccard 0.1 to 0.2 when the floor is
+/// 0.3); comparing their full signatures first is cheap, while scoring them
+/// exactly means reading both files again. Three standard errors lose a pair
+/// at the floor about once in a thousand.
+pub fn min_estimate(floor: f64, permutations: usize) -> f64 {
+    let error = (floor * (1.0 - floor) / permutations.max(1) as f64).sqrt();
+    (floor - 3.0 * error).max(0.0)
+}
+
+/// All pairs `(a, b)`, `a < b`, of items whose signatures share a band and
+/// agree in at least `min_estimate` of their positions. Sorted, no repeats.
+pub fn pairs(signatures: &[&Signature], banding: Banding, min_estimate: f64) -> Vec<(u32, u32)> {
     let mut all: Vec<(u32, u32)> = (0..banding.bands)
         .into_par_iter()
-        .flat_map_iter(|band| band_pairs(keys, band))
+        .flat_map_iter(|band| band_pairs(signatures, banding, band))
         .collect();
     all.par_sort_unstable();
     all.dedup();
-    all
+    all.into_par_iter()
+        .filter(|&(a, b)| signatures[a as usize].estimate(signatures[b as usize]) >= min_estimate)
+        .collect()
 }
 
-fn band_pairs(keys: &[Vec<u64>], band: usize) -> Vec<(u32, u32)> {
-    let mut entries: Vec<(u64, u32)> = keys
+fn band_pairs(signatures: &[&Signature], banding: Banding, band: usize) -> Vec<(u32, u32)> {
+    let mut entries: Vec<(u64, u32)> = signatures
         .iter()
         .enumerate()
-        .filter_map(|(item, item_keys)| Some((*item_keys.get(band)?, item as u32)))
+        .map(|(item, signature)| (banding.key(signature, band), item as u32))
         .collect();
     entries.sort_unstable();
     let mut out = Vec::new();
@@ -121,10 +129,19 @@ mod tests {
     }
 
     #[test]
-    fn items_sharing_a_band_are_paired() {
-        let keys = vec![vec![1, 2], vec![3, 2], vec![5, 6], vec![1, 9]];
+    fn items_sharing_a_band_are_paired_if_plausible() {
+        let sigs = [
+            Signature(vec![1, 2, 7, 7]),
+            Signature(vec![3, 2, 8, 8]),
+            Signature(vec![5, 6, 7, 8]),
+            Signature(vec![1, 9, 7, 7]),
+        ];
+        let refs: Vec<&Signature> = sigs.iter().collect();
         let banding = Banding { bands: 2, rows: 1 };
-        assert_eq!(pairs(&keys, banding), vec![(0, 1), (0, 3)]);
+        // 0 and 1 share band 1 but agree in 1 of 4 positions; 0 and 3 in 3.
+        assert_eq!(pairs(&refs, banding, 0.0), vec![(0, 1), (0, 3)]);
+        assert_eq!(pairs(&refs, banding, 0.5), vec![(0, 3)]);
+        assert!((min_estimate(0.3, 128) - (0.3 - 3.0 * (0.21_f64 / 128.0).sqrt())).abs() < 1e-12);
     }
 
     /// A seeded corpus: distinct base texts plus edited copies (sentences
@@ -192,11 +209,10 @@ mod tests {
                     }
                 }
             }
-            let keys: Vec<Vec<u64>> = sets
-                .iter()
-                .map(|s| banding.keys(&hashers.signature(s)))
-                .collect();
-            let found: Vec<(u32, u32)> = pairs(&keys, banding)
+            let sigs: Vec<Signature> = sets.iter().map(|s| hashers.signature(s)).collect();
+            let refs: Vec<&Signature> = sigs.iter().collect();
+            let floor = verify::jaccard_floor(&verify_options);
+            let found: Vec<(u32, u32)> = pairs(&refs, banding, min_estimate(floor, 128))
                 .into_iter()
                 .filter(|&(a, b)| duplicate(a as usize, b as usize))
                 .collect();

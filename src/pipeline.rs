@@ -4,7 +4,8 @@
 //! A scan reads every file twice at most, to keep memory proportional to the
 //! sketches rather than to the corpus text:
 //! 1. every file is read, normalized and shingled; only a fingerprint of its
-//!    shingle set, its size and its LSH band keys are kept;
+//!    shingle set, its size, its sentence hashes and its MinHash signature
+//!    are kept;
 //! 2. documents with identical shingle sets form exact classes, and one
 //!    member of each class goes into the candidate search;
 //! 3. the files behind candidate pairs are read again and their shingle sets
@@ -26,7 +27,7 @@ use crate::normalize;
 use crate::progress::Progress;
 use crate::report::{Group, Member, Parameters, Report, Summary};
 use crate::shingle::{self, Shingled};
-use crate::sketch::Hashers;
+use crate::sketch::{Hashers, Signature};
 use crate::template::Templates;
 use crate::verify::{self, Compared};
 
@@ -54,7 +55,7 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
         .sources
         .par_iter()
         .map(|source| {
-            let outcome = first_pass(source, config, &hashers, banding);
+            let outcome = first_pass(source, config, &hashers);
             progress.step();
             outcome
         })
@@ -66,8 +67,10 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
         classes.reps.iter().map(|&d| docs[d].sentences.as_slice()),
         config.verify.template_docs,
     );
-    let class_keys: Vec<Vec<u64>> = classes.reps.iter().map(|&d| docs[d].keys.clone()).collect();
-    let pairs = candidates::pairs(&class_keys, banding);
+    let signatures: Vec<&Signature> = classes.reps.iter().map(|&d| &docs[d].signature).collect();
+    let floor = verify::jaccard_floor(&config.verify);
+    let min_estimate = candidates::min_estimate(floor, config.sketch.permutations);
+    let pairs = candidates::pairs(&signatures, banding, min_estimate);
 
     progress.stage("verifying", pairs.len());
     let sets = reload(
@@ -174,7 +177,7 @@ struct Doc {
     source: usize,
     fingerprint: u128,
     completeness: Completeness,
-    keys: Vec<u64>,
+    signature: Signature,
     sentences: Vec<u64>,
 }
 
@@ -182,7 +185,7 @@ enum FirstPass {
     Doc {
         fingerprint: u128,
         completeness: Completeness,
-        keys: Vec<u64>,
+        signature: Signature,
         sentences: Vec<u64>,
         lossy: bool,
     },
@@ -209,7 +212,7 @@ fn analyse(
     }
 }
 
-fn first_pass(source: &Source, config: &Config, hashers: &Hashers, banding: Banding) -> FirstPass {
+fn first_pass(source: &Source, config: &Config, hashers: &Hashers) -> FirstPass {
     // Templates are not known yet: they are learned from this pass.
     let (shingled, lossy) = match analyse(source, config, |_| false) {
         Ok(done) => done,
@@ -230,7 +233,7 @@ fn first_pass(source: &Source, config: &Config, hashers: &Hashers, banding: Band
             shingles: shingled.set.len(),
             words: shingled.words,
         },
-        keys: banding.keys(&hashers.signature(&shingled.set)),
+        signature: hashers.signature(&shingled.set),
         sentences: shingled.sentences,
         lossy,
     }
@@ -255,7 +258,7 @@ impl Tally {
                 FirstPass::Doc {
                     fingerprint,
                     completeness,
-                    keys,
+                    signature,
                     sentences,
                     lossy,
                 } => {
@@ -264,7 +267,7 @@ impl Tally {
                         source,
                         fingerprint,
                         completeness,
-                        keys,
+                        signature,
                         sentences,
                     });
                 }
