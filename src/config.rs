@@ -21,7 +21,7 @@ pub struct Config {
     pub sketch: SketchOptions,
     /// When a candidate pair counts as a duplicate.
     pub verify: VerifyOptions,
-    /// Worker threads; 0 means one per core.
+    /// Worker threads; 0 lets the thread pool choose one per core.
     pub threads: usize,
 }
 

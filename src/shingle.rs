@@ -111,15 +111,19 @@ pub fn set(
     let mut words = 0;
     for sentence in canonical.lines() {
         tokens.clear();
-        for word in sentence.unicode_words() {
-            if word.chars().any(is_unspaced) {
-                let mut buf = [0u8; 4];
-                tokens.extend(
-                    word.chars()
-                        .map(|c| token(c.encode_utf8(&mut buf), options.seed)),
-                );
-            } else {
-                tokens.push(token(word, options.seed));
+        if sentence.is_ascii() {
+            ascii_words(sentence, |word| tokens.push(token(word, options.seed)));
+        } else {
+            for word in sentence.unicode_words() {
+                if word.chars().any(is_unspaced) {
+                    let mut buf = [0u8; 4];
+                    tokens.extend(
+                        word.chars()
+                            .map(|c| token(c.encode_utf8(&mut buf), options.seed)),
+                    );
+                } else {
+                    tokens.push(token(word, options.seed));
+                }
             }
         }
         words += tokens.len();
@@ -147,6 +151,73 @@ pub fn set(
 /// Mixed into sentence hashes so that a one-window sentence's hash differs
 /// from its shingle's.
 const SENTENCE_DOMAIN: u64 = 0x7365_6e74_656e_6365;
+
+/// Word-break classes of ASCII characters (UAX #29).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wb {
+    Letter,
+    Numeric,
+    /// `_`, which joins words on both sides.
+    Connector,
+    /// `:` between letters.
+    MidLetter,
+    /// `.` and `'`, between letters or between digits.
+    MidBoth,
+    /// `,` and `;` between digits.
+    MidNum,
+    Other,
+}
+
+fn word_class(byte: u8) -> Wb {
+    match byte {
+        b'a'..=b'z' | b'A'..=b'Z' => Wb::Letter,
+        b'0'..=b'9' => Wb::Numeric,
+        b'_' => Wb::Connector,
+        b':' => Wb::MidLetter,
+        b'.' | b'\'' => Wb::MidBoth,
+        b',' | b';' => Wb::MidNum,
+        _ => Wb::Other,
+    }
+}
+
+/// The words of an ASCII sentence, exactly as `unicode_words` would give
+/// them (a unit test holds the two equal), without its table lookups.
+fn ascii_words<'a>(sentence: &'a str, mut emit: impl FnMut(&'a str)) {
+    let bytes = sentence.as_bytes();
+    let at = |i: usize| bytes.get(i).map_or(Wb::Other, |&b| word_class(b));
+    let wordy = |c: Wb| matches!(c, Wb::Letter | Wb::Numeric | Wb::Connector);
+    let mut i = 0;
+    while i < bytes.len() {
+        if !wordy(at(i)) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut j = i + 1;
+        while j < bytes.len() {
+            let (prev, cur, next) = (at(j - 1), at(j), at(j + 1));
+            // A letter-mid-letter or digit-mid-digit run stays one word.
+            let letters = prev == Wb::Letter
+                && matches!(cur, Wb::MidLetter | Wb::MidBoth)
+                && next == Wb::Letter;
+            let digits = prev == Wb::Numeric
+                && matches!(cur, Wb::MidNum | Wb::MidBoth)
+                && next == Wb::Numeric;
+            if wordy(cur) {
+                j += 1;
+            } else if letters || digits {
+                j += 2;
+            } else {
+                break;
+            }
+        }
+        let word = &sentence[start..j];
+        if word.bytes().any(|b| b.is_ascii_alphanumeric()) {
+            emit(word);
+        }
+        i = j;
+    }
+}
 
 /// Characters of scripts written without spaces between words.
 fn is_unspaced(c: char) -> bool {
@@ -261,5 +332,22 @@ mod tests {
             out.distinctive,
             shingle("the minister resigned on tuesday evening\n").set
         );
+    }
+
+    #[test]
+    fn ascii_words_equal_unicode_words() {
+        let alphabet = b"aaZZb0099 ..,,;;::''__-\"$";
+        let mut state = 11_u64;
+        for round in 0..50_000_u64 {
+            state = mix(state.wrapping_add(round));
+            let len = (state % 20) as usize;
+            let text: String = (0..len)
+                .map(|i| alphabet[(mix(state ^ i as u64) % alphabet.len() as u64) as usize] as char)
+                .collect();
+            let mut fast = Vec::new();
+            ascii_words(&text, |w| fast.push(w));
+            let reference: Vec<&str> = text.unicode_words().collect();
+            assert_eq!(fast, reference, "text: {text:?}");
+        }
     }
 }

@@ -23,7 +23,22 @@ enum Class {
     Other,
 }
 
+/// The class of every ASCII byte, computed once.
+static CLASSES: [Class; 128] = {
+    let mut table = [Class::Other; 128];
+    let mut byte = 0;
+    while byte < 128 {
+        table[byte] = classify(byte as u8);
+        byte += 1;
+    }
+    table
+};
+
 fn class(byte: u8) -> Class {
+    CLASSES[(byte & 0x7f) as usize]
+}
+
+const fn classify(byte: u8) -> Class {
     match byte {
         b' ' | b'\t' | b'\x0b' | b'\x0c' => Class::Sp,
         b'a'..=b'z' => Class::Lower,
