@@ -231,19 +231,25 @@ fn push_folded(sentence: &str, out: &mut String) {
     if !sentence.chars().any(char::is_alphanumeric) {
         return;
     }
-    let lower: Cow<'_, str> = if sentence.is_ascii() {
-        Cow::Owned(sentence.to_ascii_lowercase())
+    let start = out.len();
+    if sentence.is_ascii() {
+        // Lower-cased straight into the output: no copy of the sentence.
+        for word in sentence.split_ascii_whitespace() {
+            if out.len() > start {
+                out.push(' ');
+            }
+            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        }
     } else {
         // Full Unicode lowercasing (not ASCII-only): Greek final sigma,
         // Turkish dotted capital I and the like come out as readers expect.
-        Cow::Owned(sentence.to_lowercase())
-    };
-    let start = out.len();
-    for word in lower.split_whitespace() {
-        if out.len() > start {
-            out.push(' ');
+        let lower = sentence.to_lowercase();
+        for word in lower.split_whitespace() {
+            if out.len() > start {
+                out.push(' ');
+            }
+            out.push_str(word);
         }
-        out.push_str(word);
     }
     out.push('\n');
 }
