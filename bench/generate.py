@@ -103,6 +103,13 @@ def select_distinct(articles: list[Article], jaccard_max: float, containment_max
     jaccard_max or containment (intersection over the smaller set) >=
     containment_max.
     """
+    # 5-grams that occur in one article only cannot be shared; leaving them
+    # out of the index makes it several times smaller.
+    df: Counter = Counter()
+    for art in articles:
+        df.update(art.shingles)
+    repeated = frozenset(s for s, c in df.items() if c > 1)
+    del df
     postings: dict[int, list[int]] = defaultdict(list)
     kept: list[Article] = []
     min_kept = 1 << 30
@@ -111,8 +118,9 @@ def select_distinct(articles: list[Article], jaccard_max: float, containment_max
         if art.words < min_words or not art.shingles:
             report.too_short += 1
             continue
+        shared = art.shingles & repeated
         counts: Counter = Counter()
-        for s in art.shingles:
+        for s in shared:
             plist = postings.get(s)
             if plist:
                 counts.update(plist)
@@ -138,7 +146,7 @@ def select_distinct(articles: list[Article], jaccard_max: float, containment_max
         idx = len(kept)
         kept.append(art)
         min_kept = min(min_kept, size)
-        for s in art.shingles:
+        for s in shared:
             postings[s].append(idx)
     return kept
 
