@@ -11,7 +11,7 @@
 use rayon::prelude::*;
 
 use crate::shingle::mix;
-use crate::sketch::Signature;
+use crate::sketch::Signatures;
 
 /// Recall the banding must reach at the floor similarity.
 const FLOOR_RECALL: f64 = 0.99;
@@ -65,8 +65,8 @@ impl Banding {
 
     /// The key of one band: a hash of the band's values and its index, so
     /// equal values in different bands never collide.
-    pub fn key(self, signature: &Signature, band: usize) -> u64 {
-        let values = &signature.0[band * self.rows..(band + 1) * self.rows];
+    pub fn key(self, signature: &[u32], band: usize) -> u64 {
+        let values = &signature[band * self.rows..(band + 1) * self.rows];
         values.iter().fold(mix(band as u64 + 1), |hash, &value| {
             mix(hash ^ u64::from(value))
         })
@@ -86,31 +86,42 @@ pub fn min_estimate(floor: f64, permutations: usize) -> f64 {
     (floor - 3.0 * error).max(0.0)
 }
 
-/// All pairs `(a, b)`, `a < b`, of items whose signatures share a band and
-/// agree in at least `min_estimate` of their positions. Sorted, no repeats.
-pub fn pairs(signatures: &[&Signature], banding: Banding, min_estimate: f64) -> Vec<(u32, u32)> {
+/// All pairs `(a, b)`, `a < b`, of items (rows of the table) whose
+/// signatures share a band and agree in at least `min_estimate` of their
+/// positions. Sorted, no repeats.
+pub fn pairs(signatures: &Signatures, banding: Banding, min_estimate: f64) -> Vec<(u32, u32)> {
     let mut all: Vec<(u32, u32)> = (0..banding.bands)
         .into_par_iter()
-        .flat_map_iter(|band| band_pairs(signatures, banding, band))
+        .flat_map_iter(|band| band_pairs(signatures, banding, band, min_estimate))
         .collect();
     all.par_sort_unstable();
     all.dedup();
-    all.into_par_iter()
-        .filter(|&(a, b)| signatures[a as usize].estimate(signatures[b as usize]) >= min_estimate)
-        .collect()
+    all
 }
 
-fn band_pairs(signatures: &[&Signature], banding: Banding, band: usize) -> Vec<(u32, u32)> {
-    let mut entries: Vec<(u64, u32)> = signatures
-        .iter()
-        .enumerate()
-        .map(|(item, signature)| (banding.key(signature, band), item as u32))
+/// The plausible pairs sharing one band. The estimate is checked here,
+/// before pairs from all bands are gathered: chance collisions far
+/// outnumber real candidates, and sorting them all costs more than
+/// comparing their signatures.
+fn band_pairs(
+    signatures: &Signatures,
+    banding: Banding,
+    band: usize,
+    min_estimate: f64,
+) -> Vec<(u32, u32)> {
+    let mut entries: Vec<(u64, u32)> = (0..signatures.len())
+        .map(|item| (banding.key(signatures.get(item), band), item as u32))
         .collect();
     entries.sort_unstable();
     let mut out = Vec::new();
     for bucket in entries.chunk_by(|x, y| x.0 == y.0) {
         for (i, &(_, a)) in bucket.iter().enumerate() {
-            out.extend(bucket[i + 1..].iter().map(|&(_, b)| (a, b)));
+            out.extend(
+                bucket[i + 1..]
+                    .iter()
+                    .map(|&(_, b)| (a, b))
+                    .filter(|&(a, b)| signatures.estimate(a as usize, b as usize) >= min_estimate),
+            );
         }
     }
     out
@@ -132,13 +143,10 @@ mod tests {
 
     #[test]
     fn items_sharing_a_band_are_paired_if_plausible() {
-        let sigs = [
-            Signature(vec![1, 2, 7, 7]),
-            Signature(vec![3, 2, 8, 8]),
-            Signature(vec![5, 6, 7, 8]),
-            Signature(vec![1, 9, 7, 7]),
-        ];
-        let refs: Vec<&Signature> = sigs.iter().collect();
+        let mut refs = Signatures::new(4);
+        for values in [[1, 2, 7, 7], [3, 2, 8, 8], [5, 6, 7, 8], [1, 9, 7, 7]] {
+            refs.push(&crate::sketch::Signature(values.to_vec()));
+        }
         let banding = Banding { bands: 2, rows: 1 };
         // 0 and 1 share band 1 but agree in 1 of 4 positions; 0 and 3 in 3.
         assert_eq!(pairs(&refs, banding, 0.0), vec![(0, 1), (0, 3)]);
@@ -211,8 +219,10 @@ mod tests {
                     }
                 }
             }
-            let sigs: Vec<Signature> = sets.iter().map(|s| hashers.signature(s)).collect();
-            let refs: Vec<&Signature> = sigs.iter().collect();
+            let mut refs = Signatures::new(128);
+            for set in &sets {
+                refs.push(&hashers.signature(set));
+            }
             let floor = verify::jaccard_floor(&verify_options);
             let found: Vec<(u32, u32)> = pairs(&refs, banding, min_estimate(floor, 128))
                 .into_iter()

@@ -27,7 +27,7 @@ use crate::normalize;
 use crate::progress::Progress;
 use crate::report::{Group, Member, Parameters, Report, Summary};
 use crate::shingle::{self, Shingled};
-use crate::sketch::{Hashers, Signature};
+use crate::sketch::{Hashers, Signature, Signatures};
 use crate::template::Templates;
 use crate::verify::{self, Compared};
 
@@ -67,7 +67,10 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
         classes.reps.iter().map(|&d| docs[d].sentences.as_slice()),
         config.verify.template_docs,
     );
-    let signatures: Vec<&Signature> = classes.reps.iter().map(|&d| &docs[d].signature).collect();
+    let mut signatures = Signatures::new(config.sketch.permutations);
+    for &d in &classes.reps {
+        signatures.push(&docs[d].signature);
+    }
     let floor = verify::jaccard_floor(&config.verify);
     let min_estimate = candidates::min_estimate(floor, config.sketch.permutations);
     let pairs = candidates::pairs(&signatures, banding, min_estimate);

@@ -26,6 +26,60 @@ impl Signature {
     }
 }
 
+/// Many signatures of one width in one contiguous table, so that candidate
+/// search walks memory in order instead of chasing a pointer per document.
+#[derive(Clone, Debug, Default)]
+pub struct Signatures {
+    values: Vec<u32>,
+    width: usize,
+}
+
+impl Signatures {
+    /// An empty table for signatures of `width` values.
+    pub fn new(width: usize) -> Self {
+        Signatures {
+            values: Vec::new(),
+            width,
+        }
+    }
+
+    /// Appends a signature; it must have the table's width.
+    pub fn push(&mut self, signature: &Signature) {
+        assert_eq!(
+            signature.0.len(),
+            self.width,
+            "signatures in one table share a width"
+        );
+        self.values.extend_from_slice(&signature.0);
+    }
+
+    /// The values of signature `i`.
+    pub fn get(&self, i: usize) -> &[u32] {
+        &self.values[i * self.width..(i + 1) * self.width]
+    }
+
+    /// Number of signatures.
+    pub fn len(&self) -> usize {
+        self.values.len() / self.width.max(1)
+    }
+
+    /// Whether the table is empty.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The share of positions where signatures `i` and `j` agree.
+    pub fn estimate(&self, i: usize, j: usize) -> f64 {
+        let same = self
+            .get(i)
+            .iter()
+            .zip(self.get(j))
+            .filter(|(a, b)| a == b)
+            .count();
+        same as f64 / self.width.max(1) as f64
+    }
+}
+
 /// The hashing of one configuration: bin count and seeds.
 #[derive(Clone, Debug)]
 pub struct Hashers {
