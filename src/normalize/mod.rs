@@ -177,11 +177,7 @@ fn paragraphs(lines: &[Line<'_>]) -> Vec<String> {
     let mut units = Vec::new();
     for block in lines.split(Option::is_none) {
         let block: Vec<&str> = block.iter().flatten().map(|line| line.as_ref()).collect();
-        let widest = block
-            .iter()
-            .map(|line| line.chars().count())
-            .max()
-            .unwrap_or(0);
+        let widest = block.iter().map(|line| width(line)).max().unwrap_or(0);
         let mut unit = String::new();
         for (i, line) in block.iter().enumerate() {
             if !unit.is_empty() {
@@ -215,7 +211,16 @@ fn continues(line: &str, next: &str, widest: usize) -> bool {
         .chars()
         .next()
         .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit() || ",;:)".contains(c));
-    starts_low || line.chars().count() * 10 >= widest * 6
+    starts_low || width(line) * 10 >= widest * 6
+}
+
+/// A line's width in characters (bytes for ASCII, which is most lines).
+fn width(line: &str) -> usize {
+    if line.is_ascii() {
+        line.len()
+    } else {
+        line.chars().count()
+    }
 }
 
 /// Whether a line ends with sentence punctuation, closing quotes aside.
@@ -228,7 +233,12 @@ fn ends_sentence(line: &str) -> bool {
 /// space collapsed, as a line of canonical text. Sentences with no letter or
 /// digit (stray punctuation) are dropped.
 fn push_folded(sentence: &str, out: &mut String) {
-    if !sentence.chars().any(char::is_alphanumeric) {
+    let has_text = if sentence.is_ascii() {
+        sentence.bytes().any(|b| b.is_ascii_alphanumeric())
+    } else {
+        sentence.chars().any(char::is_alphanumeric)
+    };
+    if !has_text {
         return;
     }
     let start = out.len();

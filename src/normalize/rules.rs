@@ -145,7 +145,11 @@ pub(crate) fn strip_dateline(line: &str) -> Option<&str> {
 
 /// The name of the first built-in rule that drops this line, if any.
 pub(crate) fn dropping_rule(line: &str) -> Option<&'static str> {
-    let words = line.split_whitespace().count();
+    let words = if line.is_ascii() {
+        line.split_ascii_whitespace().count()
+    } else {
+        line.split_whitespace().count()
+    };
     if words > MAX_RULE_WORDS {
         return None;
     }
