@@ -1,113 +1,192 @@
-//! The same corpus gives the same report, byte for byte (timing aside),
-//! whatever the order, the threads or the ways a file is reached; and a run
-//! never changes its input.
+//! The same corpus gives the same report, whatever run, thread count,
+//! creation order, argument order or spelling of its paths; links are
+//! handled as documented; and no run ever changes its input.
 
-use crate::harness::{article, Dir, Output};
+use serde_json::Value;
 
-/// stdout with the only run-dependent field blanked.
+use crate::corpus::article;
+use crate::harness::{same, unchanged, Output, TestDir};
+
+/// Runs the binary and asserts the scratch folder is byte-identical after.
+fn scan(dir: &TestDir, args: &[&str]) -> Output {
+    let before = dir.snapshot();
+    let out = dir.run(args);
+    unchanged(&before, &dir.snapshot());
+    out
+}
+
+/// The JSON report without its one run-dependent field, the timing.
 fn stable(out: &Output) -> String {
     let mut report = out.json();
-    report["summary"]["elapsed_seconds"] = serde_json::Value::Null;
-    report.to_string()
+    let summary = report["summary"].as_object_mut().unwrap();
+    assert!(summary.remove("elapsed_seconds").is_some());
+    serde_json::to_string_pretty(&report).unwrap()
 }
 
-/// Five articles, two of them copied, one copy edited.
-fn corpus(dir: &Dir, order: &[usize]) {
-    for &i in order {
-        let text = match i {
-            5 => article(0, 9),
-            6 => article(1, 9).replacen(". ", ". Extra words were added to this copy here. ", 1),
-            _ => article(i as u64, 9),
-        };
-        dir.create(&format!("d/sub{}/doc{i}.txt", i % 2), text);
+/// A corpus over two folders: a pair split across them, a group of three
+/// (an article, an exact copy, a truncated copy), an exact pair, and four
+/// articles with no copy. `order` permutes the order the files are written.
+fn corpus(dir: &TestDir, order: impl Iterator<Item = usize>) {
+    let files: [(&str, String); 10] = [
+        ("left/budget.txt", article(11, 5)),
+        ("right/budget-wire.txt", article(11, 5)),
+        ("left/storm.txt", article(12, 6)),
+        ("left/storm-copy.txt", article(12, 6)),
+        ("right/storm-teaser.txt", article(12, 3)),
+        ("right/ferry.txt", article(13, 4)),
+        ("right/ferry (1).txt", article(13, 4)),
+        ("left/alone-1.txt", article(14, 4)),
+        ("left/alone-2.txt", article(15, 4)),
+        ("right/alone-3.txt", article(16, 4)),
+    ];
+    for i in order {
+        let (name, text) = &files[i];
+        dir.create(name, text);
     }
 }
 
 #[test]
-fn same_output_twice_across_threads_and_orders() {
-    let one = Dir::new("determinism-a");
-    corpus(&one, &[0, 1, 2, 3, 4, 5, 6]);
-    let before = one.snapshot();
-    let first = one.run(&["scan", "d", "--format", "json"]);
-    first.code(1);
-    assert_eq!(first.groups().len(), 2);
-    assert_eq!(
-        stable(&first),
-        stable(&one.run(&["scan", "d", "--format", "json"]))
+fn same_report_every_run_and_thread_count() {
+    let dir = TestDir::new("runs");
+    corpus(&dir, 0..10);
+    let json = ["scan", "left", "right", "--format", "json"];
+    let first = scan(&dir, &json);
+    first.expect_code(1);
+    same("group count", &3, &first.groups().len());
+    let again = scan(&dir, &json);
+    same("second run", &stable(&first), &stable(&again));
+    let one = scan(&dir, &[&json[..], &["--threads", "1"]].concat());
+    let two = scan(&dir, &[&json[..], &["--threads", "2"]].concat());
+    same(
+        "--threads 1 against --threads 2",
+        &stable(&one),
+        &stable(&two),
     );
-    assert_eq!(
-        stable(&first),
-        stable(&one.run(&["scan", "d", "--format", "json", "--threads", "1"]))
+    same(
+        "--threads 1 against the default",
+        &stable(&first),
+        &stable(&one),
     );
-    assert_eq!(
-        stable(&first),
-        stable(&one.run(&["scan", "d", "--format", "json", "--threads", "3"]))
-    );
-    assert_eq!(one.snapshot(), before, "input changed");
+}
 
-    // Files created in another order, the folders given the other way round.
-    let two = Dir::new("determinism-b");
-    corpus(&two, &[6, 4, 2, 0, 5, 3, 1]);
-    let reordered = two.run(&["scan", "d/sub1", "d/sub0", "--format", "json"]);
-    let forward = two.run(&["scan", "d/sub0", "d/sub1", "--format", "json"]);
-    assert_eq!(reordered.groups(), forward.groups());
-    assert_eq!(stable(&reordered), stable(&forward));
-    for format in ["table", "csv", "jsonl"] {
-        let a = one.run(&["scan", "d", "--format", format, "--quiet"]);
-        let b = two.run(&["scan", "d", "--format", format, "--quiet"]);
-        let strip = |s: &str| {
-            s.lines()
-                .filter(|l| !l.contains("elapsed"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
-        let (a, b) = (strip(&a.stdout), strip(&b.stdout));
-        if format == "jsonl" {
-            // The summary line carries the elapsed time.
-            assert_eq!(a.lines().count(), b.lines().count());
-        } else {
-            assert_eq!(a, b, "{format}");
-        }
+#[test]
+fn creation_order_and_argument_order_do_not_matter() {
+    let forward = TestDir::new("order-forward");
+    corpus(&forward, 0..10);
+    let backward = TestDir::new("order-backward");
+    corpus(&backward, (0..10).rev());
+    let a = scan(&forward, &["scan", "left", "right", "--format", "json"]);
+    let b = scan(&backward, &["scan", "right", "left", "--format", "json"]);
+    same("groups", &a.groups(), &b.groups());
+    same("JSON report", &stable(&a), &stable(&b));
+    // The formats without timing must match byte for byte.
+    for format in ["table", "csv"] {
+        let a = scan(
+            &forward,
+            &["scan", "left", "right", "--quiet", "--format", format],
+        );
+        let b = scan(
+            &backward,
+            &["scan", "right", "left", "--quiet", "--format", format],
+        );
+        same(format, &a.stdout, &b.stdout);
     }
 }
 
 #[test]
-fn path_doubles_are_read_once() {
-    let dir = Dir::new("doubles");
-    dir.create("d/a.txt", article(1, 6));
-    dir.create("d/b.txt", article(2, 6));
-    for args in [
-        ["d", "d"],
-        ["d", "./d"],
-        ["d", "d/a.txt"],
-        ["./d/../d", "d"],
+fn a_path_given_twice_is_read_once() {
+    let dir = TestDir::new("twice");
+    dir.create("d/a.txt", article(21, 4));
+    dir.create("d/b.txt", article(22, 4));
+    dir.create("d/sub/c.txt", article(23, 4));
+    let once = scan(&dir, &["scan", "d", "--format", "json"]);
+    once.expect_code(0);
+    let seen = &once.json()["summary"]["files_seen"];
+    same("files seen once", &Value::from(3), seen);
+    for spelling in [
+        &["d", "d"][..],
+        &["d", "./d"],
+        &["d", "d/"],
+        &["d", "d/a.txt"],
+        &["d/a.txt", "d"],
+        &["d", "d/sub"],
+        &["d/sub/../../d", "d"],
     ] {
-        let out = dir.run(&["scan", args[0], args[1], "--format", "json"]);
-        out.code(0);
-        assert_eq!(out.json()["summary"]["files_seen"], 2, "{args:?}");
+        let out = scan(
+            &dir,
+            &[&["scan"][..], spelling, &["--format", "json"]].concat(),
+        );
+        let what = format!("scan {}", spelling.join(" "));
+        assert!(
+            out.code == 0,
+            "{}",
+            out.explain(&format!("{what}: a file matched itself"))
+        );
+        same(&what, seen, &out.json()["summary"]["files_seen"]);
     }
 }
 
 #[test]
-fn links_are_skipped_unless_followed_and_never_self_match() {
-    let dir = Dir::new("links");
-    dir.create("d/a.txt", article(1, 6));
-    std::os::unix::fs::symlink("a.txt", dir.root.join("d/link.txt")).unwrap();
-    std::os::unix::fs::symlink("..", dir.root.join("d/loop")).unwrap();
-    let plain = dir.run(&["scan", "d", "--format", "json"]);
-    plain.code(0);
-    assert_eq!(plain.json()["summary"]["skipped"]["symlink"], 2);
-    // Followed, the link reaches a.txt again and the loop reaches d again:
-    // each is read once, so there is nothing to group.
-    let followed = dir.run(&["scan", "d", "--follow", "--format", "json"]);
-    followed.code(0);
-    assert_eq!(followed.json()["summary"]["articles_compared"], 1);
+fn symlinked_file_is_skipped_and_never_its_targets_duplicate() {
+    let dir = TestDir::new("link-file");
+    dir.create("d/a.txt", article(31, 4));
+    dir.create("d/b.txt", article(32, 4));
+    dir.symlink("a.txt", "d/also-a.txt");
+    let plain = scan(&dir, &["scan", "d", "--format", "json"]);
+    plain.expect_code(0);
+    let summary = &plain.json()["summary"];
+    same(
+        "skipped links",
+        &Value::from(1),
+        &summary["skipped"]["symlink"],
+    );
+    same("compared", &Value::from(2), &summary["articles_compared"]);
+
+    let followed = scan(&dir, &["scan", "d", "--follow", "--format", "json"]);
+    followed.expect_code(0);
+    same(
+        "groups with --follow",
+        &Vec::<Vec<String>>::new(),
+        &followed.groups(),
+    );
+    same(
+        "compared",
+        &Value::from(2),
+        &followed.json()["summary"]["articles_compared"],
+    );
 }
 
 #[test]
-fn hard_links_are_two_articles() {
-    let dir = Dir::new("hardlinks");
-    let a = dir.create("d/a.txt", article(1, 6));
-    std::fs::hard_link(&a, dir.root.join("d/b.txt")).unwrap();
-    dir.run(&["scan", "d"]).code(1);
+fn symlink_loops_end_when_followed() {
+    let dir = TestDir::new("link-loop");
+    dir.create("d/a.txt", article(41, 4));
+    dir.create("d/sub/b.txt", article(42, 4));
+    // A cycle through folders: d/sub/up is d again.
+    dir.symlink("..", "d/sub/up");
+    let plain = scan(&dir, &["scan", "d", "--format", "json"]);
+    plain.expect_code(0);
+    same(
+        "skipped links",
+        &Value::from(1),
+        &plain.json()["summary"]["skipped"]["symlink"],
+    );
+    let followed = scan(&dir, &["scan", "d", "--follow", "--format", "json"]);
+    followed.expect_code(0);
+    same(
+        "compared",
+        &Value::from(2),
+        &followed.json()["summary"]["articles_compared"],
+    );
+
+    // A link to itself cannot be resolved at all: a problem, not a hang.
+    dir.symlink("knot", "d/knot");
+    let knotted = scan(&dir, &["scan", "d", "--follow", "--format", "json"]);
+    knotted.expect_code(2).expect_stderr("d/knot");
+    let problem = &knotted.json()["problems"][0];
+    same("kind", &Value::from("link_loop"), &problem["kind"]);
+    same(
+        "compared",
+        &Value::from(2),
+        &knotted.json()["summary"]["articles_compared"],
+    );
 }

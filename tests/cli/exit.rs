@@ -1,124 +1,209 @@
-//! Exit status: 0 clean, 1 duplicates, 2 error; 2 wins over 1.
+//! The exit status: 0 no duplicates, 1 duplicates found, 2 any error, and 2
+//! wins over 1. Whatever the status, the report for everything that could be
+//! read is still printed.
 
-use crate::harness::{article, Dir};
+use serde_json::Value;
 
-/// What a case is, the files (name, article seed) it writes, the extra
-/// paths it passes, and the exit code it expects.
-type Case<'a> = (&'a str, &'a [(&'a str, u64)], &'a [&'a str], i32);
+use crate::corpus::article;
+use crate::harness::{same, TestDir};
+
+/// What a case puts in its scratch folder.
+enum Make {
+    /// A generated article; equal seeds are copies.
+    Article(u64),
+    /// A file with exactly these bytes.
+    Bytes(&'static [u8]),
+    /// An empty folder.
+    Folder,
+}
+
+struct Case {
+    what: &'static str,
+    files: &'static [(&'static str, Make)],
+    args: &'static [&'static str],
+    code: i32,
+    groups: usize,
+    compared: usize,
+    /// Problem kinds in the JSON report.
+    problems: &'static [&'static str],
+    /// Text stderr must hold (the path of a problem).
+    stderr: &'static [&'static str],
+}
+
+const CASES: &[Case] = &[
+    Case {
+        what: "no duplicates",
+        files: &[("d/a.txt", Make::Article(1)), ("d/b.txt", Make::Article(2))],
+        args: &["d"],
+        code: 0,
+        groups: 0,
+        compared: 2,
+        problems: &[],
+        stderr: &[],
+    },
+    Case {
+        what: "duplicates",
+        files: &[
+            ("d/a.txt", Make::Article(1)),
+            ("d/b.txt", Make::Article(2)),
+            ("d/c.txt", Make::Article(1)),
+        ],
+        args: &["d"],
+        code: 1,
+        groups: 1,
+        compared: 3,
+        problems: &[],
+        stderr: &[],
+    },
+    Case {
+        what: "a path that does not exist, before a folder that does",
+        files: &[("d/a.txt", Make::Article(1)), ("d/b.txt", Make::Article(2))],
+        args: &["no-such-folder", "d"],
+        code: 2,
+        groups: 0,
+        compared: 2,
+        problems: &["not_found"],
+        stderr: &["no-such-folder"],
+    },
+    Case {
+        what: "duplicates and a path that does not exist",
+        files: &[("d/a.txt", Make::Article(1)), ("d/b.txt", Make::Article(1))],
+        args: &["d", "missing.txt"],
+        code: 2,
+        groups: 1,
+        compared: 2,
+        problems: &["not_found"],
+        stderr: &["missing.txt"],
+    },
+    Case {
+        what: "an empty folder",
+        files: &[("hollow", Make::Folder)],
+        args: &["hollow"],
+        code: 2,
+        groups: 0,
+        compared: 0,
+        problems: &["no_files"],
+        stderr: &["hollow"],
+    },
+    Case {
+        what: "two empty files (never a group)",
+        files: &[("d/a.txt", Make::Bytes(b"")), ("d/b.txt", Make::Bytes(b""))],
+        args: &["d"],
+        code: 0,
+        groups: 0,
+        compared: 0,
+        problems: &[],
+        stderr: &[],
+    },
+];
 
 #[test]
 fn exit_status_table() {
-    let cases: &[Case] = &[
-        (
-            "distinct articles",
-            &[("d/a.txt", 1), ("d/b.txt", 2)],
-            &[],
-            0,
-        ),
-        (
-            "a duplicate pair",
-            &[("d/a.txt", 1), ("d/b.txt", 1)],
-            &[],
-            1,
-        ),
-        (
-            "missing path only",
-            &[("d/a.txt", 1), ("d/b.txt", 2)],
-            &["nope"],
-            2,
-        ),
-        (
-            "duplicates and a missing path",
-            &[("d/a.txt", 1), ("d/b.txt", 1)],
-            &["nope"],
-            2,
-        ),
-    ];
-    for (what, files, extra, code) in cases {
-        let dir = Dir::new("exit");
-        for (name, seed) in *files {
-            dir.create(name, article(*seed, 6));
+    for case in CASES {
+        let dir = TestDir::new("exit-table");
+        for (name, make) in case.files {
+            match make {
+                Make::Article(seed) => {
+                    dir.create(name, article(*seed, 4));
+                }
+                Make::Bytes(bytes) => {
+                    dir.create(name, bytes);
+                }
+                Make::Folder => {
+                    dir.mkdir(name);
+                }
+            }
         }
-        let mut args = vec!["scan", "d"];
-        args.extend_from_slice(extra);
-        args.extend_from_slice(&["--format", "json"]);
-        let out = dir.run(&args);
-        assert_eq!(out.code, *code, "{what}\n{}", out.stderr);
-        // Results are printed whatever the status.
-        assert_eq!(out.json()["summary"]["articles_compared"], 2, "{what}");
+        let what = case.what;
+        let json = dir.run(&[&["scan"][..], case.args, &["--format", "json"]].concat());
+        assert!(json.code == case.code, "{}", json.explain(what));
+        for needle in case.stderr {
+            json.expect_stderr(needle);
+        }
+        let report = json.json();
+        let kinds: Vec<&str> = report["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["kind"].as_str().unwrap())
+            .collect();
+        same(
+            &format!("{what}: problem kinds"),
+            &case.problems.to_vec(),
+            &kinds,
+        );
+        let summary = &report["summary"];
+        same(
+            &format!("{what}: groups"),
+            &Value::from(case.groups),
+            &summary["groups"],
+        );
+        let compared = &summary["articles_compared"];
+        same(
+            &format!("{what}: articles compared"),
+            &Value::from(case.compared),
+            compared,
+        );
+
+        // The human format gives the same status and still shows the groups.
+        let table = dir.run(&[&["scan"][..], case.args].concat());
+        assert!(table.code == case.code, "{}", table.explain(what));
+        let shown = table.stdout.contains("group 1 (");
+        assert!(shown == (case.groups > 0), "{}", table.explain(what));
     }
 }
 
 #[test]
-fn missing_path_is_named_and_the_rest_still_scanned() {
-    let dir = Dir::new("exit-missing");
-    dir.create("d/a.txt", article(1, 6));
-    dir.create("d/b.txt", article(1, 6));
-    let out = dir.run(&["scan", "nope/", "d"]);
-    out.code(2);
+fn missing_path_is_named_once_on_stderr() {
+    let dir = TestDir::new("exit-missing");
+    dir.create("d/a.txt", article(1, 4));
+    let out = dir.run(&["scan", "d", "nowhere/at-all.txt", "--quiet"]);
+    out.expect_code(2);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    same("stderr lines", &1, &lines.len());
+    let line = lines[0];
     assert!(
-        out.stderr
-            .contains("newsdedup: nope/: No such file or directory"),
+        line.starts_with("newsdedup: nowhere/at-all.txt: "),
         "{}",
-        out.stderr
+        out.explain("program name, then the path, then the problem")
     );
-    assert!(
-        out.stdout.contains("group 1 (2 articles)"),
-        "{}",
-        out.stdout
-    );
-}
-
-#[test]
-fn empty_folder_is_an_error() {
-    let dir = Dir::new("exit-empty");
-    std::fs::create_dir(dir.root.join("empty")).unwrap();
-    let out = dir.run(&["scan", "empty", "--format", "json"]);
-    out.code(2);
-    assert_eq!(out.json()["problems"][0]["kind"], "no_files");
-    assert!(out.stderr.contains("no files to scan"), "{}", out.stderr);
-}
-
-#[test]
-fn empty_and_short_files_never_group() {
-    let dir = Dir::new("exit-empties");
-    dir.create("d/e1.txt", "");
-    dir.create("d/e2.txt", "");
-    dir.create("d/w1.txt", " \n\t\r\n\u{a0}");
-    dir.create("d/s1.txt", "Breaking news");
-    dir.create("d/s2.txt", "Breaking news");
-    let out = dir.run(&["scan", "d", "--format", "json"]);
-    out.code(0);
-    let summary = &out.json()["summary"];
-    assert_eq!(summary["skipped"]["empty"], 3);
-    assert_eq!(summary["skipped"]["too_short"], 2);
-    assert_eq!(summary["groups"], 0);
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    let dir = Dir::new("exit-usage");
-    dir.run(&["scan"]).code(2);
-    dir.run(&["scan", ".", "--threshold", "2"]).code(2);
-    let out = dir.run(&["scan", ".", "--strip-line", "("]);
-    out.code(2);
-    assert!(
-        out.stderr.starts_with("newsdedup: error: --strip-line"),
-        "{}",
-        out.stderr
-    );
+    let dir = TestDir::new("exit-usage");
+    dir.create("d/a.txt", article(1, 4));
+    for args in [
+        &["scan"][..],
+        &["scan", "d", "--no-such-flag"],
+        &["scan", "d", "--threshold", "1.5"],
+        &["scan", "d", "--format", "yaml"],
+        &["scan", "d", "--strip-line", "(unclosed"],
+    ] {
+        let out = dir.run(args);
+        out.expect_code(2);
+        assert!(
+            out.stdout.is_empty(),
+            "{}",
+            out.explain("usage errors print no report")
+        );
+    }
 }
 
 #[test]
-fn help_documents_the_exit_status() {
-    let dir = Dir::new("exit-help");
-    let out = dir.run(&["scan", "--help"]);
-    out.code(0);
-    assert!(
-        out.stdout
-            .contains("Exit status:\n  0  no duplicate groups"),
-        "{}",
-        out.stdout
-    );
-    assert!(out.stdout.contains("2 wins over 1"));
+fn help_shows_the_exit_status_table() {
+    let dir = TestDir::new("exit-help");
+    for args in [&["--help"][..], &["scan", "--help"]] {
+        let out = dir.run(args);
+        out.expect_code(0);
+        for needle in [
+            "Exit status:",
+            "\n  0  ",
+            "\n  1  ",
+            "\n  2  ",
+            "2 wins over 1",
+        ] {
+            assert!(out.stdout.contains(needle), "{}", out.explain(needle));
+        }
+    }
 }

@@ -1,13 +1,17 @@
-//! The formats as contracts: JSON is read back into structs that reject
-//! unknown fields, so any schema change has to be made here on purpose.
-
-use std::collections::BTreeMap;
+//! The output formats as contracts.
+//!
+//! JSON and JSON Lines are read back into the structs below, which mirror
+//! the schema documented in `src/report/json.rs` and reject any field they
+//! do not know: adding, renaming or dropping a field fails here until the
+//! schema (and its version, if a field changes meaning) is updated on purpose.
 
 use serde::Deserialize;
+use serde_json::Value;
 
-use crate::harness::{article, Dir};
+use crate::corpus::article;
+use crate::harness::{same, Output, TestDir};
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Report {
     schema_version: u32,
@@ -18,16 +22,15 @@ struct Report {
     summary: Summary,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 struct Tool {
     name: String,
     version: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-#[allow(dead_code)] // Read to check presence and type, not all values.
 struct Parameters {
     normalizer: u32,
     strip_lines: Vec<String>,
@@ -45,18 +48,15 @@ struct Parameters {
     follow_links: bool,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 struct Group {
-    #[serde(rename = "type")]
-    #[serde(default)]
-    kind: Option<String>,
     id: usize,
     representative: String,
     members: Vec<Member>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 struct Member {
     path: String,
@@ -66,24 +66,20 @@ struct Member {
     words: usize,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 struct Problem {
-    #[serde(rename = "type")]
-    #[serde(default)]
-    kind_of_line: Option<String>,
     path: String,
     kind: String,
     detail: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[allow(dead_code)]
 struct Summary {
     files_seen: usize,
     articles_compared: usize,
-    skipped: BTreeMap<String, usize>,
+    skipped: Skipped,
     lossy_decoded: usize,
     candidate_pairs: usize,
     template_sentences: usize,
@@ -93,152 +89,407 @@ struct Summary {
     elapsed_seconds: f64,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-#[allow(dead_code)]
+struct Skipped {
+    empty: usize,
+    too_short: usize,
+    binary: usize,
+    too_large: usize,
+    not_regular: usize,
+    symlink: usize,
+}
+
+/// One line of `--format jsonl`, told apart by its `type` field.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+enum Line {
+    Group(Group),
+    Problem(Problem),
+    Summary(Box<SummaryLine>),
+}
+
+/// The closing JSON Lines record: the report's header fields and the
+/// summary's fields side by side, spelled out (not flattened) so unknown
+/// fields are still refused.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SummaryLine {
-    #[serde(rename = "type")]
-    kind: String,
     schema_version: u32,
     tool: Tool,
     parameters: Parameters,
-    #[serde(flatten)]
-    summary: Summary,
+    files_seen: usize,
+    articles_compared: usize,
+    skipped: Skipped,
+    lossy_decoded: usize,
+    candidate_pairs: usize,
+    template_sentences: usize,
+    groups: usize,
+    duplicate_articles: usize,
+    complete: bool,
+    elapsed_seconds: f64,
 }
 
-/// Two copies of one article (one named with a comma and quotes), one
-/// other article, and a missing path for a problem.
-fn corpus() -> Dir {
-    let dir = Dir::new("formats");
-    dir.create("c/a.txt", article(1, 9));
-    dir.create("c/b, \"copy\".txt", article(1, 9));
-    dir.create("c/other.txt", article(2, 9));
+/// Two groups (an exact pair whose copy has a comma and quotes in its name,
+/// and an article with a truncated copy), one lone article, one file too
+/// short to compare; runs also name missing paths, for problems.
+fn corpus(test: &str) -> TestDir {
+    let dir = TestDir::new(test);
+    dir.create("news/a.txt", article(1, 4));
+    dir.create("news/b, \"copy\".txt", article(1, 4));
+    dir.create("news/c.txt", article(2, 4));
+    dir.create("news/d.txt", article(3, 6));
+    dir.create("news/e.txt", article(3, 5));
+    dir.create("news/tiny.txt", "Markets closed early.\n");
     dir
+}
+
+fn parse_report(out: &Output) -> Report {
+    serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|err| panic!("{}", out.explain(&format!("not schema JSON: {err}"))))
+}
+
+fn rounded(score: f64) -> bool {
+    (score * 10_000.0).round() / 10_000.0 == score
 }
 
 #[test]
 fn json_follows_the_schema() {
-    let dir = corpus();
-    let out = dir.run(&["scan", "c", "missing", "--format", "json"]);
-    out.code(2);
-    let report: Report = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(report.schema_version, 1);
-    assert_eq!(
-        (report.tool.name.as_str(), report.tool.version.as_str()),
-        ("newsdedup", env!("CARGO_PKG_VERSION"))
-    );
-    assert_eq!(report.parameters.shingle_size, 5);
-    assert_eq!(report.groups.len(), 1);
-    let group = &report.groups[0];
-    assert_eq!((group.id, group.kind.as_deref()), (1, None));
-    assert_eq!(group.representative, "c/a.txt");
-    assert_eq!(group.members[0].path, group.representative);
-    assert_eq!(group.members[1].path, "c/b, \"copy\".txt");
-    assert!(group
-        .members
+    let dir = corpus("json");
+    let out = dir.run(&["scan", "news", "gone.txt", "--format", "json"]);
+    out.expect_code(2);
+    let report = parse_report(&out);
+
+    same("schema_version", &1, &report.schema_version);
+    let tool = Tool {
+        name: "newsdedup".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    };
+    same("tool", &tool, &report.tool);
+    let p = &report.parameters;
+    assert!(p.bands * p.rows <= p.permutations, "{p:?}");
+    same("follow_links", &false, &p.follow_links);
+
+    let members: Vec<Vec<&str>> = report
+        .groups
         .iter()
-        .all(|m| m.exact && m.jaccard == 1.0 && m.containment == 1.0 && m.words > 0));
-    assert_eq!(report.problems.len(), 1);
-    assert_eq!(
-        (
-            report.problems[0].path.as_str(),
-            report.problems[0].kind.as_str()
-        ),
-        ("missing", "not_found")
+        .map(|g| g.members.iter().map(|m| m.path.as_str()).collect())
+        .collect();
+    let expected = vec![
+        vec!["news/a.txt", "news/b, \"copy\".txt"],
+        vec!["news/d.txt", "news/e.txt"],
+    ];
+    same("group members, representative first", &expected, &members);
+    for (i, group) in report.groups.iter().enumerate() {
+        same("group id", &(i + 1), &group.id);
+        same(
+            "representative",
+            &group.members[0].path,
+            &group.representative,
+        );
+        let head = &group.members[0];
+        assert!(
+            head.exact && head.jaccard == 1.0 && head.containment == 1.0,
+            "{head:?}"
+        );
+        for m in &group.members {
+            assert!(
+                m.words >= 10 && rounded(m.jaccard) && rounded(m.containment),
+                "{m:?}"
+            );
+            assert!(m.jaccard <= m.containment && m.containment <= 1.0, "{m:?}");
+        }
+    }
+    // The truncated copy: all of it is in the full text, but not all of the
+    // full text is in it.
+    let truncated = &report.groups[1].members[1];
+    assert!(!truncated.exact && truncated.jaccard < 1.0, "{truncated:?}");
+    same("truncated containment", &1.0, &truncated.containment);
+
+    same("problem count", &1, &report.problems.len());
+    let problem = &report.problems[0];
+    same(
+        "problem",
+        &("gone.txt", "not_found"),
+        &(problem.path.as_str(), problem.kind.as_str()),
     );
-    assert!(report.problems[0].kind_of_line.is_none() && !report.problems[0].detail.is_empty());
+    assert!(!problem.detail.is_empty());
+
     let s = &report.summary;
-    assert_eq!(
-        (
-            s.files_seen,
-            s.articles_compared,
-            s.groups,
-            s.duplicate_articles
-        ),
-        (3, 3, 1, 1)
+    same(
+        "files_seen, compared",
+        &(6, 5),
+        &(s.files_seen, s.articles_compared),
     );
-    assert!(!s.complete);
-    let reasons: Vec<&str> = s.skipped.keys().map(String::as_str).collect();
-    assert_eq!(
-        reasons,
-        [
-            "binary",
-            "empty",
-            "not_regular",
-            "symlink",
-            "too_large",
-            "too_short"
-        ]
+    let skipped = Skipped {
+        empty: 0,
+        too_short: 1,
+        binary: 0,
+        too_large: 0,
+        not_regular: 0,
+        symlink: 0,
+    };
+    same("skipped", &skipped, &s.skipped);
+    same(
+        "groups, duplicates",
+        &(2, 2),
+        &(s.groups, s.duplicate_articles),
     );
+    same("lossy_decoded", &0, &s.lossy_decoded);
+    same("template_sentences", &0, &s.template_sentences);
+    assert!(!s.complete && s.elapsed_seconds >= 0.0, "{s:?}");
+}
+
+#[test]
+fn json_rejects_what_the_schema_does_not_list() {
+    // Guards the guard: the strict structs really refuse an extra field.
+    let dir = corpus("json-strict");
+    let out = dir.run(&["scan", "news", "--format", "json"]);
+    out.expect_code(1);
+    let mut value = out.json();
+    assert!(serde_json::from_value::<Report>(value.clone()).is_ok());
+    value["summary"]["surprise"] = Value::from(1);
+    assert!(serde_json::from_value::<Report>(value).is_err());
+
+    // The same for every kind of JSON Lines record.
+    let out = dir.run(&["scan", "news", "gone.txt", "--format", "jsonl"]);
+    for line in out.stdout.lines() {
+        let mut value: Value = serde_json::from_str(line).unwrap();
+        assert!(
+            serde_json::from_value::<Line>(value.clone()).is_ok(),
+            "{line}"
+        );
+        value["surprise"] = Value::from(1);
+        assert!(serde_json::from_value::<Line>(value).is_err(), "{line}");
+    }
+}
+
+#[test]
+fn json_parameters_echo_the_flags() {
+    let dir = corpus("json-parameters");
+    let args = [
+        "scan",
+        "news",
+        "--format",
+        "json",
+        "--shingle-size",
+        "4",
+        "--min-words",
+        "12",
+        "--permutations",
+        "64",
+        "--bands",
+        "16",
+        "--threshold",
+        "0.6",
+        "--containment",
+        "0.9",
+        "--template-docs",
+        "7",
+        "--max-bytes",
+        "100000",
+        "--strip-line",
+        "^Sponsored",
+        "--follow",
+    ];
+    let report = parse_report(&dir.run(&args));
+    let p = report.parameters;
+    same(
+        "shingle_size, min_words",
+        &(4, 12),
+        &(p.shingle_size, p.min_words),
+    );
+    same(
+        "permutations, bands, rows",
+        &(64, 16, 4),
+        &(p.permutations, p.bands, p.rows),
+    );
+    same(
+        "threshold, containment",
+        &(0.6, 0.9),
+        &(p.threshold, p.containment),
+    );
+    same(
+        "template_docs, max_bytes",
+        &(7, 100_000),
+        &(p.template_docs, p.max_bytes),
+    );
+    same(
+        "strip_lines",
+        &vec!["^Sponsored".to_string()],
+        &p.strip_lines,
+    );
+    same("follow_links", &true, &p.follow_links);
 }
 
 #[test]
 fn jsonl_is_groups_then_problems_then_summary() {
-    let dir = corpus();
-    let out = dir.run(&["scan", "c", "missing", "--format", "jsonl"]);
-    out.code(2);
-    let lines: Vec<&str> = out.stdout.lines().collect();
-    assert_eq!(lines.len(), 3, "{}", out.stdout);
-    let group: Group = serde_json::from_str(lines[0]).unwrap();
-    assert_eq!(
-        (group.kind.as_deref(), group.members.len()),
-        (Some("group"), 2)
-    );
-    let problem: Problem = serde_json::from_str(lines[1]).unwrap();
-    assert_eq!(
-        (problem.kind_of_line.as_deref(), problem.kind.as_str()),
-        (Some("problem"), "not_found")
-    );
-    let summary: SummaryLine = serde_json::from_str(lines[2]).unwrap();
-    assert_eq!(
-        (
-            summary.kind.as_str(),
-            summary.schema_version,
-            summary.summary.groups
-        ),
-        ("summary", 1, 1)
-    );
-}
-
-#[test]
-fn csv_has_a_row_per_member_with_quoting() {
-    let dir = corpus();
-    let out = dir.run(&["scan", "c", "--format", "csv"]);
-    out.code(1);
-    let expected = "\
-group,representative,path,jaccard,containment,exact,words
-1,c/a.txt,c/a.txt,1,1,true,WORDS
-1,c/a.txt,\"c/b, \"\"copy\"\".txt\",1,1,true,WORDS
-";
-    let words = out
+    let dir = corpus("jsonl");
+    let args = ["scan", "news", "gone-1.txt", "gone-2.txt", "--format"];
+    let out = dir.run(&[&args[..], &["jsonl"]].concat());
+    out.expect_code(2);
+    let lines: Vec<Line> = out
         .stdout
         .lines()
-        .nth(1)
-        .unwrap()
-        .rsplit(',')
-        .next()
-        .unwrap();
-    assert_eq!(out.stdout, expected.replace("WORDS", words));
+        .map(|line| {
+            serde_json::from_str(line)
+                .unwrap_or_else(|err| panic!("{}", out.explain(&format!("{err} in {line}"))))
+        })
+        .collect();
+    let types: Vec<&str> = lines
+        .iter()
+        .map(|line| match line {
+            Line::Group(_) => "group",
+            Line::Problem(_) => "problem",
+            Line::Summary(_) => "summary",
+        })
+        .collect();
+    same(
+        "line types",
+        &vec!["group", "group", "problem", "problem", "summary"],
+        &types,
+    );
+
+    // The same records as the JSON report, in the same order.
+    let json = parse_report(&dir.run(&[&args[..], &["json"]].concat()));
+    for (line, group) in lines.iter().zip(&json.groups) {
+        let Line::Group(line) = line else {
+            unreachable!()
+        };
+        same("group line", group, line);
+    }
+    for (line, problem) in lines[2..].iter().zip(&json.problems) {
+        let Line::Problem(line) = line else {
+            unreachable!()
+        };
+        same("problem line", problem, line);
+    }
+    let Some(Line::Summary(last)) = lines.last() else {
+        unreachable!()
+    };
+    same("schema_version", &json.schema_version, &last.schema_version);
+    same("tool", &json.tool, &last.tool);
+    same("parameters", &json.parameters, &last.parameters);
+    let s = &json.summary;
+    same(
+        "summary counts",
+        &(
+            s.files_seen,
+            s.articles_compared,
+            s.groups,
+            s.duplicate_articles,
+            s.complete,
+        ),
+        &(
+            last.files_seen,
+            last.articles_compared,
+            last.groups,
+            last.duplicate_articles,
+            last.complete,
+        ),
+    );
+    same("skipped", &s.skipped, &last.skipped);
+    assert!(last.elapsed_seconds >= 0.0, "{last:?}");
+    same(
+        "candidate_pairs, template_sentences, lossy_decoded",
+        &(s.candidate_pairs, s.template_sentences, s.lossy_decoded),
+        &(
+            last.candidate_pairs,
+            last.template_sentences,
+            last.lossy_decoded,
+        ),
+    );
+}
+
+/// Splits one CSV record (no line breaks inside fields) as RFC 4180 quotes it.
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                fields.last_mut().unwrap().push('"');
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => fields.push(String::new()),
+            _ => fields.last_mut().unwrap().push(c),
+        }
+    }
+    fields
 }
 
 #[test]
-fn table_shows_groups_and_a_summary() {
-    let dir = corpus();
-    let out = dir.run(&["scan", "c", "--quiet"]);
-    out.code(1);
+fn csv_has_a_header_and_a_row_per_member() {
+    let dir = corpus("csv");
+    let out = dir.run(&["scan", "news", "--format", "csv"]);
+    out.expect_code(1);
+    let mut lines = out.stdout.lines();
+    same(
+        "header",
+        &Some("group,representative,path,jaccard,containment,exact,words"),
+        &lines.next(),
+    );
+    // The awkward name is quoted, its quotes doubled.
+    let quoted = "1,news/a.txt,\"news/b, \"\"copy\"\".txt\",1,1,true,";
     assert!(
-        out.stdout
-            .starts_with("group 1 (2 articles)\n  jaccard  contain  path\n"),
+        out.stdout.contains(quoted),
+        "{}",
+        out.explain("quoted path")
+    );
+
+    // Every row agrees with the JSON report of the same run.
+    let json = parse_report(&dir.run(&["scan", "news", "--format", "json"]));
+    let expected: Vec<Vec<String>> = json
+        .groups
+        .iter()
+        .flat_map(|g| {
+            g.members.iter().map(move |m| {
+                let row = [
+                    g.id.to_string(),
+                    g.representative.clone(),
+                    m.path.clone(),
+                    m.jaccard.to_string(),
+                    m.containment.to_string(),
+                    m.exact.to_string(),
+                    m.words.to_string(),
+                ];
+                row.to_vec()
+            })
+        })
+        .collect();
+    let rows: Vec<Vec<String>> = lines.map(csv_fields).collect();
+    same("rows", &expected, &rows);
+}
+
+#[test]
+fn table_lists_groups_then_a_summary_line() {
+    let dir = corpus("table");
+    let out = dir.run(&["scan", "news", "--quiet"]);
+    out.expect_code(1);
+    let first_group = "\
+group 1 (2 articles)
+  jaccard  contain  path
+    1.000    1.000  news/a.txt  (representative)
+    1.000    1.000  news/b, \"copy\".txt  (same text)
+";
+    assert!(
+        out.stdout.starts_with(first_group),
+        "{}",
+        out.explain("first group")
+    );
+    assert!(
+        out.stdout.contains("\ngroup 2 (2 articles)\n"),
         "{}",
         out.stdout
     );
-    assert!(out
-        .stdout
-        .contains("    1.000    1.000  c/a.txt  (representative)\n"));
-    assert!(out.stdout.contains("c/b, \"copy\".txt  (same text)\n"));
-    assert!(out
-        .stdout
-        .ends_with("1 group, 1 duplicate article among 3 articles compared\n"));
-    // --quiet leaves stderr empty when nothing went wrong.
-    assert_eq!(out.stderr, "");
+    let last = out.stdout.lines().last().unwrap();
+    same(
+        "summary line",
+        "2 groups, 2 duplicate articles among 5 articles compared; skipped 1 too short",
+        last,
+    );
+    // Nothing went wrong and --quiet was given: stderr stays empty.
+    same("stderr", "", out.stderr.as_str());
 }

@@ -1,136 +1,181 @@
-//! A temporary folder per test, a way to write files into it, and a way to
-//! run the binary there and check what it did.
+//! The harness every integration test uses: a scratch folder per test, a way
+//! to fill it, a way to run the real binary in it, and checks that print
+//! what was expected next to what happened.
+//!
+//! Every run is checked for the things no run may ever do: panic, or hang.
 
 use std::collections::BTreeMap;
+use std::fmt::Debug;
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
 
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
+/// A run still going after this long is taken to be stuck (reading a FIFO,
+/// walking a link loop). Generous, so a busy machine never trips it.
+const RUN_LIMIT: Duration = Duration::from_secs(60);
 
-/// A fresh folder, removed when the test passes.
-pub struct Dir {
+static DIRS_MADE: AtomicUsize = AtomicUsize::new(0);
+
+/// A scratch folder under the system temp dir, named after the test, a
+/// counter and the process id so parallel tests and runs never share one.
+/// Removed when the test passes; kept for a look when it fails.
+pub struct TestDir {
     pub root: PathBuf,
 }
 
-impl Dir {
-    pub fn new(name: &str) -> Dir {
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let root =
-            std::env::temp_dir().join(format!("newsdedup-test-{name}-{}-{n}", std::process::id()));
+impl TestDir {
+    pub fn new(test: &str) -> TestDir {
+        let n = DIRS_MADE.fetch_add(1, Ordering::Relaxed);
+        let name = format!("newsdedup-{test}-{n}-{}", std::process::id());
+        let root = std::env::temp_dir().join(name);
+        // A leftover from an earlier run that had the same process id.
         let _ = fs::remove_dir_all(&root);
         fs::create_dir_all(&root).unwrap();
-        Dir { root }
+        TestDir { root }
     }
 
-    /// Writes a file (creating folders) and returns its path.
-    pub fn create(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    /// Writes `bytes` to `name` (a relative path; folders are made as needed).
+    pub fn create(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
         let path = self.root.join(name);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(&path, contents).unwrap();
+        fs::write(&path, bytes).unwrap();
         path
     }
 
-    /// Runs `newsdedup ARGS` in this folder.
+    /// Makes an empty folder.
+    pub fn mkdir(&self, name: &str) -> PathBuf {
+        let path = self.root.join(name);
+        fs::create_dir_all(&path).unwrap();
+        path
+    }
+
+    /// Makes a symbolic link `name` whose target is `target`, as written.
+    pub fn symlink(&self, target: &str, name: &str) {
+        std::os::unix::fs::symlink(target, self.root.join(name)).unwrap();
+    }
+
+    /// Runs `newsdedup ARGS` with this folder as the working directory.
     pub fn run(&self, args: &[&str]) -> Output {
         run_in(&self.root, args)
     }
 
-    /// Every file below the folder with its bytes, to prove a run changed nothing.
-    pub fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+    pub fn snapshot(&self) -> BTreeMap<String, Entry> {
         snapshot(&self.root)
     }
 }
 
-impl Drop for Dir {
+impl Drop for TestDir {
     fn drop(&mut self) {
-        if !std::thread::panicking() {
+        if !thread::panicking() {
             let _ = fs::remove_dir_all(&self.root);
         }
     }
 }
 
-pub fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let entry = entry.unwrap();
-            let kind = entry.file_type().unwrap();
-            if kind.is_dir() {
-                stack.push(entry.path());
-            } else if kind.is_file() {
-                out.insert(entry.path(), fs::read(entry.path()).unwrap());
-            }
-        }
-    }
-    out
-}
-
-/// What a run did.
+/// What one run of the binary did.
 pub struct Output {
+    pub command: String,
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
 }
 
-pub fn run_in(dir: &Path, args: &[&str]) -> Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_newsdedup"))
+/// Runs the binary built for this test run, in `cwd`, with no stdin.
+pub fn run_in(cwd: &Path, args: &[&str]) -> Output {
+    let command = format!("newsdedup {}", args.join(" "));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newsdedup"))
         .args(args)
-        .current_dir(dir)
+        .current_dir(cwd)
         .stdin(Stdio::null())
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
-    let out = Output {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    // Drain both pipes on their own threads, so a chatty child never blocks
+    // on a full pipe while we wait for it.
+    let stdout = drain(child.stdout.take().unwrap());
+    let stderr = drain(child.stderr.take().unwrap());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > RUN_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("`{command}` did not finish within {RUN_LIMIT:?}");
+        }
+        thread::sleep(Duration::from_millis(5));
     };
-    out.assert_no_panic();
+    let out = Output {
+        code: status
+            .code()
+            .unwrap_or_else(|| panic!("`{command}` died: {status}")),
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+        command,
+    };
+    assert!(
+        !out.stderr.contains("panicked at") && out.code != 101,
+        "{}",
+        out.explain("the binary panicked")
+    );
     out
 }
 
+fn drain(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        pipe.read_to_end(&mut bytes).unwrap();
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
+
 impl Output {
-    fn assert_no_panic(&self) {
-        assert!(
-            !self.stderr.contains("panicked at") && self.code != 101,
-            "the binary panicked\n--- stderr ---\n{}",
-            self.stderr
-        );
+    /// A failure message: what went wrong, then the command and both streams.
+    pub fn explain(&self, what: &str) -> String {
+        format!(
+            "{what}\n--- command ---\n{}\n--- exit code ---\n{}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.command, self.code, self.stdout, self.stderr
+        )
     }
 
-    /// Asserts the exit code, printing both streams if it differs.
-    pub fn code(&self, expected: i32) -> &Self {
-        assert_eq!(
-            self.code, expected,
-            "exit code\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.stdout, self.stderr
-        );
+    pub fn expect_code(&self, expected: i32) -> &Self {
+        let what = format!("expected exit code {expected}, got {}", self.code);
+        assert!(self.code == expected, "{}", self.explain(&what));
         self
     }
 
-    /// The stdout parsed as JSON.
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e})\n--- stdout ---\n{}", self.stdout))
+    pub fn expect_stderr(&self, needle: &str) -> &Self {
+        let what = format!("stderr should contain {needle:?}");
+        assert!(self.stderr.contains(needle), "{}", self.explain(&what));
+        self
     }
 
-    /// The groups of a JSON report as sorted lists of member paths.
+    /// stdout read as one JSON document.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|err| panic!("{}", self.explain(&format!("stdout is not JSON: {err}"))))
+    }
+
+    /// The groups of a JSON report, each as its member paths, sorted.
     pub fn groups(&self) -> Vec<Vec<String>> {
-        let mut groups: Vec<Vec<String>> = self.json()["groups"]
+        let report = self.json();
+        let mut groups: Vec<Vec<String>> = report["groups"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|g| {
-                let mut members: Vec<String> = g["members"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|m| m["path"].as_str().unwrap().to_string())
+            .map(|group| {
+                let members = group["members"].as_array().unwrap().iter();
+                let mut paths: Vec<String> = members
+                    .map(|m| m["path"].as_str().unwrap().to_owned())
                     .collect();
-                members.sort();
-                members
+                paths.sort();
+                paths
             })
             .collect();
         groups.sort();
@@ -138,38 +183,67 @@ impl Output {
     }
 }
 
-/// A distinct article of `sentences` sentences: words are drawn from a
-/// seeded generator, so two articles with different seeds share no 5-word
-/// window, and the same seed always gives the same text.
-pub fn article(seed: u64, sentences: usize) -> String {
-    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5bd1_e995;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    let syllables = [
-        "ka", "lo", "mi", "ren", "tu", "sa", "vor", "ne", "di", "pa", "gul", "est",
-    ];
-    let mut word = || {
-        let n = 1 + next() % 3;
-        (0..n)
-            .map(|_| syllables[(next() % 12) as usize])
-            .collect::<String>()
-    };
-    let mut text = format!("{} {} {}\n\n", word(), word(), word());
-    for i in 0..sentences {
-        let words: Vec<String> = (0..12).map(|_| word()).collect();
-        let mut sentence = words.join(" ");
-        sentence[..1].make_ascii_uppercase();
-        text.push_str(&sentence);
-        text.push_str(if i % 3 == 2 { ".\n\n" } else { ". " });
-    }
-    text
+/// Asserts equality, printing both values as labelled blocks when they differ.
+pub fn same<T: PartialEq + Debug + ?Sized>(what: &str, expected: &T, actual: &T) {
+    assert!(
+        expected == actual,
+        "{what}\n--- expected ---\n{expected:#?}\n--- actual ---\n{actual:#?}"
+    );
 }
 
-/// The path of the repository's fixtures folder.
+/// One entry of a folder snapshot. Links are recorded, not followed.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Entry {
+    Folder,
+    File(Vec<u8>),
+    Link(PathBuf),
+    Unreadable,
+    Other,
+}
+
+/// Every entry below `root` (relative path and contents), to show that a run
+/// left its input exactly as it found it.
+pub fn snapshot(root: &Path) -> BTreeMap<String, Entry> {
+    let mut entries = BTreeMap::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for found in fs::read_dir(&dir).unwrap() {
+            let path = found.unwrap().path();
+            let kind = fs::symlink_metadata(&path).unwrap().file_type();
+            let entry = if kind.is_symlink() {
+                Entry::Link(fs::read_link(&path).unwrap())
+            } else if kind.is_dir() {
+                pending.push(path.clone());
+                Entry::Folder
+            } else if kind.is_file() {
+                fs::read(&path).map_or(Entry::Unreadable, Entry::File)
+            } else {
+                Entry::Other
+            };
+            let name = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            entries.insert(name, entry);
+        }
+    }
+    entries
+}
+
+/// Asserts two snapshots are equal, naming only the entries that differ.
+pub fn unchanged(before: &BTreeMap<String, Entry>, after: &BTreeMap<String, Entry>) {
+    let mut names: Vec<&String> = before.keys().chain(after.keys()).collect();
+    names.sort();
+    names.dedup();
+    let changed: Vec<&String> = names
+        .into_iter()
+        .filter(|name| before.get(*name) != after.get(*name))
+        .collect();
+    assert!(changed.is_empty(), "the run changed its input: {changed:?}");
+}
+
+/// The repository's `fixtures/` folder.
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }

@@ -1,27 +1,43 @@
-//! Integration tests: the real binary, run on files in temporary folders.
-//! One test binary (this one) so the suite links once.
+//! Integration tests: the real `newsdedup` binary, run on files in scratch
+//! folders (or on `fixtures/`), checked for what a user sees: stdout, stderr,
+//! the exit status, and an input left untouched.
+//!
+//! All modules build into this one test binary, so the suite links once.
 
-// Test code: a failed unwrap is a failed test, and skipped tests say why on stderr.
+// clippy.toml lets `#[test]` functions unwrap and print, but not the helpers
+// they call. Here a failed unwrap is a failed test, and a skipped check says
+// why on stderr, so both are allowed in the whole test binary.
 #![allow(clippy::unwrap_used, clippy::print_stderr)]
 
+/// Scratch folders, running the binary, labelled assertions and snapshots.
+/// Every other module builds on it.
 mod harness;
 
-/// The seed articles and the fixture cases, end to end.
+/// Generated articles for test corpora: repeatable, and distinct per seed.
+mod corpus;
+
+/// `fixtures/`: the real seed articles and each fictional case folder group
+/// (or do not) as `fixtures/README.md` says.
 mod seeds;
 
-/// Every output format, the JSON ones read back as a contract.
+/// Table, JSON, JSON Lines and CSV. JSON is read back into strict structs,
+/// so changing the schema means changing this test on purpose.
 mod formats;
 
-/// Every exit status and the precedence rule.
+/// The exit status table (0 clean, 1 duplicates, 2 error, 2 over 1) and
+/// its place in `--help`.
 mod exit;
 
-/// Bad files: named on stderr, counted, the rest still grouped.
+/// Inputs that are not plain articles: binary, badly encoded, BOMs, UTF-16,
+/// too short, too large, unreadable, FIFOs. Skipped or reported, never fatal.
 mod problems;
 
-/// Same output whatever the order, threads or path doubles; input untouched.
+/// Same report for the same corpus whatever the run, thread count, file
+/// order, argument order or path spelling; links; input never modified.
 mod determinism;
 
-/// Output faults: closed pipes, full disks; and the help text.
+/// Output that cannot be written (closed pipe, full disk) and the README's
+/// copy of `-h`.
 mod output;
 
 /// One test per fixed bug, named after its issue.

@@ -3,10 +3,11 @@
 use std::io::Read;
 use std::process::{Command, Stdio};
 
-use crate::harness::{article, Dir};
+use crate::corpus::article;
+use crate::harness::TestDir;
 
-fn corpus() -> Dir {
-    let dir = Dir::new("output");
+fn corpus() -> TestDir {
+    let dir = TestDir::new("output");
     for i in 0..40 {
         dir.create(&format!("d/{i:02}a.txt"), article(i, 6));
         dir.create(&format!("d/{i:02}b.txt"), article(i, 6));
@@ -65,9 +66,9 @@ fn full_disk_is_an_error() {
 fn readme_help_block_matches_the_binary() {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let dir = Dir::new("help");
+    let dir = TestDir::new("help");
     let help = dir.run(&["scan", "-h"]);
-    help.code(0);
+    help.expect_code(0);
     let start = readme
         .find("`newsdedup scan -h`")
         .expect("README has the -h section");
