@@ -190,3 +190,19 @@ fn symlink_loops_end_when_followed() {
         &knotted.json()["summary"]["articles_compared"],
     );
 }
+
+#[test]
+fn hard_links_are_two_articles() {
+    // Two names for one file are two articles to whoever reads the corpus:
+    // they are reported, unlike a symbolic link or a path given twice.
+    let dir = TestDir::new("hardlinks");
+    let a = dir.create("d/a.txt", article(21, 4));
+    std::fs::hard_link(&a, dir.root.join("d/b.txt")).unwrap();
+    let out = scan(&dir, &["scan", "d", "--format", "json"]);
+    out.expect_code(1);
+    same(
+        "groups",
+        &vec![vec!["d/a.txt".to_string(), "d/b.txt".to_string()]],
+        &out.groups(),
+    );
+}

@@ -215,3 +215,17 @@ fn fifo_in_a_folder_is_skipped_without_waiting() {
         &out.json()["problems"][0]["kind"],
     );
 }
+
+#[test]
+fn control_and_bidi_characters_in_names_are_escaped_on_stderr() {
+    let dir = TestDir::new("escape");
+    dir.create("d/a.txt", article(31, 4));
+    let out = dir.run(&["scan", "d", "no\u{1b}[2Jpe\u{202e}txt"]);
+    out.expect_code(2);
+    out.expect_stderr("no\\u{1b}[2Jpe\\u{202e}txt");
+    assert!(
+        !out.stderr.contains('\u{1b}') && !out.stderr.contains('\u{202e}'),
+        "{}",
+        out.stderr
+    );
+}
