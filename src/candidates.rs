@@ -99,10 +99,30 @@ pub fn pairs(signatures: &Signatures, banding: Banding, min_estimate: f64) -> Ve
     all
 }
 
+/// Buckets larger than this are not paired all against all (see
+/// [`band_pairs`]).
+///
+/// Why 100: a bucket of 100 makes at most 4,950 pairs, which real near-copy
+/// families stay far below; buckets of thousands come from text that
+/// thousands of documents share (a paywall notice, a site header) and would
+/// make millions of pairs, quadratic in the corpus.
+pub const MAX_BUCKET: usize = 100;
+
+/// In a bucket larger than [`MAX_BUCKET`], each member is paired with this
+/// many neighbours in the bucket's sorted order.
+pub const NEIGHBOURS: usize = 8;
+
 /// The plausible pairs sharing one band. The estimate is checked here,
 /// before pairs from all bands are gathered: chance collisions far
 /// outnumber real candidates, and sorting them all costs more than
 /// comparing their signatures.
+///
+/// A bucket of at most [`MAX_BUCKET`] members is paired all against all. A
+/// larger one is sorted by the members' other signature values, starting
+/// after this band, and each member is paired with its next [`NEIGHBOURS`]:
+/// members that agree on more values sort next to each other, so copies of
+/// one article inside a shared boilerplate still meet (each band sorts by
+/// different values), and the work stays linear in the bucket's size.
 fn band_pairs(
     signatures: &Signatures,
     banding: Banding,
@@ -113,15 +133,25 @@ fn band_pairs(
         .map(|item| (banding.key(signatures.get(item), band), item as u32))
         .collect();
     entries.sort_unstable();
+    let plausible =
+        |&(a, b): &(u32, u32)| signatures.estimate(a as usize, b as usize) >= min_estimate;
     let mut out = Vec::new();
     for bucket in entries.chunk_by(|x, y| x.0 == y.0) {
-        for (i, &(_, a)) in bucket.iter().enumerate() {
-            out.extend(
-                bucket[i + 1..]
-                    .iter()
-                    .map(|&(_, b)| (a, b))
-                    .filter(|&(a, b)| signatures.estimate(a as usize, b as usize) >= min_estimate),
-            );
+        let mut members: Vec<u32> = bucket.iter().map(|&(_, item)| item).collect();
+        let reach = if members.len() <= MAX_BUCKET {
+            members.len()
+        } else {
+            let from = ((band + 1) * banding.rows) % signatures.width().max(1);
+            let order = |item: u32| {
+                let values = signatures.get(item as usize);
+                values[from..].iter().chain(&values[..from]).copied()
+            };
+            members.sort_by(|&a, &b| order(a).cmp(order(b)).then(a.cmp(&b)));
+            NEIGHBOURS
+        };
+        for (i, &a) in members.iter().enumerate() {
+            let near = &members[i + 1..(i + 1 + reach).min(members.len())];
+            out.extend(near.iter().map(|&b| (a.min(b), a.max(b))).filter(plausible));
         }
     }
     out
@@ -152,6 +182,37 @@ mod tests {
         assert_eq!(pairs(&refs, banding, 0.0), vec![(0, 1), (0, 3)]);
         assert_eq!(pairs(&refs, banding, 0.5), vec![(0, 3)]);
         assert!((min_estimate(0.3, 128) - (0.3 - 3.0 * (0.21_f64 / 128.0).sqrt())).abs() < 1e-12);
+    }
+
+    #[test]
+    fn giant_buckets_pair_neighbours_not_everyone() {
+        // 1,000 items that agree on the first two values (one giant bucket
+        // in band 0) and are otherwise distinct, plus 20 pairs of copies.
+        let width = 16;
+        let mut refs = Signatures::new(width);
+        let mut state = 5_u64;
+        let mut next = || {
+            state = mix(state.wrapping_add(1));
+            state as u32
+        };
+        for item in 0..1000 {
+            let mut values = vec![7, 7];
+            if item % 50 == 1 {
+                // A copy of the item before it.
+                values = refs.get(item - 1).to_vec();
+            } else {
+                values.extend((2..width).map(|_| next()));
+            }
+            refs.push(&crate::sketch::Signature(values));
+        }
+        let banding = Banding { bands: 8, rows: 2 };
+        let found = pairs(&refs, banding, 0.0);
+        // Linear, not 499,500 pairs.
+        assert!(found.len() <= 1000 * NEIGHBOURS, "{} pairs", found.len());
+        for copy in (1..1000).step_by(50) {
+            let pair = (copy as u32 - 1, copy as u32);
+            assert!(found.contains(&pair), "copies {pair:?} were not paired");
+        }
     }
 
     /// A seeded corpus: distinct base texts plus edited copies (sentences
@@ -206,7 +267,7 @@ mod tests {
             let docs = planted_corpus(seed, 40);
             let sets: Vec<_> = docs
                 .iter()
-                .map(|text| crate::shingle::set(text, &ShingleOptions::default(), |_| false).set)
+                .map(|text| crate::shingle::set(text, &ShingleOptions::default(), |_| 1.0).set)
                 .collect();
             let duplicate = |a: usize, b: usize| {
                 verify::is_duplicate(verify::scores(&sets[a], &sets[b]), &verify_options)

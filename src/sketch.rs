@@ -58,6 +58,11 @@ impl Signatures {
         &self.values[i * self.width..(i + 1) * self.width]
     }
 
+    /// Values per signature.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
     /// Number of signatures.
     pub fn len(&self) -> usize {
         self.values.len() / self.width.max(1)
