@@ -99,9 +99,9 @@ pub struct ScanArgs {
     /// Sentences in at least this many distinct files are site template.
     ///
     /// Template sentences (navigation, newsletter pitches, "most read"
-    /// lists, disclaimers) are set aside when two files that both have
-    /// enough text of their own are compared, so different articles inside
-    /// one site's template are not grouped. 0 turns this off.
+    /// lists, disclaimers) weigh a quarter of other text in comparisons, and
+    /// less the more files hold them, so different articles inside one
+    /// site's template are not grouped. 0 turns this off.
     #[arg(long, value_name = "N", help_heading = "Matching",
           default_value_t = VerifyOptions::default().template_docs)]
     pub template_docs: usize,

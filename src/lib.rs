@@ -16,7 +16,7 @@
 //!   all pairs.
 //! - [`template`] learns template sentences (site chrome) from the corpus.
 //! - [`verify`] scores each candidate pair exactly (Jaccard and containment),
-//!   setting template sentences aside when both documents have their own text.
+//!   with template sentences weighing less the more documents hold them.
 //! - [`group`] joins verified pairs into groups and picks representatives.
 //! - [`report`] renders the result as a table, JSON, JSON Lines or CSV, and
 //!   [`exit`] maps it to the exit status.

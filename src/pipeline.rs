@@ -200,13 +200,13 @@ enum FirstPass {
 fn analyse(
     source: &Source,
     config: &Config,
-    is_template: impl Fn(u64) -> bool,
+    weight: impl Fn(u64) -> f32,
 ) -> Result<(Shingled, bool), FirstPass> {
     match input::read(source, &config.input) {
         Loaded::Text { text, lossy } => {
             let canonical = normalize::article(&text, &config.normalize);
             Ok((
-                shingle::set(&canonical.text, &config.shingle, is_template),
+                shingle::set(&canonical.text, &config.shingle, weight),
                 lossy,
             ))
         }
@@ -217,7 +217,7 @@ fn analyse(
 
 fn first_pass(source: &Source, config: &Config, hashers: &Hashers) -> FirstPass {
     // Templates are not known yet: they are learned from this pass.
-    let (shingled, lossy) = match analyse(source, config, |_| false) {
+    let (shingled, lossy) = match analyse(source, config, |_| 1.0) {
         Ok(done) => done,
         Err(outcome) => return outcome,
     };
@@ -339,11 +339,11 @@ fn reload(
         .map(|&class| {
             let doc = &docs[classes.reps[class as usize]];
             let source = &sources[doc.source];
-            let result = match analyse(source, config, |s| templates.contains(s)) {
+            let result = match analyse(source, config, |s| templates.weight(s)) {
                 Ok((shingled, _)) if shingled.set.fingerprint() == doc.fingerprint => {
                     Ok(Compared {
                         set: shingled.set,
-                        distinctive: shingled.distinctive,
+                        weights: shingled.weights,
                     })
                 }
                 Err(FirstPass::Failed(problem)) => Err(problem),

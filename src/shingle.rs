@@ -85,28 +85,29 @@ impl ShingleSet {
 }
 
 /// A shingled document.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Shingled {
     /// Every shingle.
     pub set: ShingleSet,
-    /// The shingles of sentences that are not template sentences (all of
-    /// them when no templates are given).
-    pub distinctive: ShingleSet,
+    /// The weight of each shingle of [`Shingled::set`], in the same order:
+    /// the highest weight of a sentence it occurs in. Empty when every
+    /// shingle weighs 1 (no template sentences).
+    pub weights: Vec<f32>,
     /// Hashes of the document's sentences, sorted, without repeats.
     pub sentences: Vec<u64>,
     /// Tokens (words, or characters in unspaced scripts) in the document.
     pub words: usize,
 }
 
-/// Shingles canonical text (one sentence per line). Sentences whose hash
-/// `is_template` accepts are left out of [`Shingled::distinctive`].
-pub fn set(
-    canonical: &str,
-    options: &ShingleOptions,
-    is_template: impl Fn(u64) -> bool,
-) -> Shingled {
+/// Shingles canonical text (one sentence per line). `weight` gives each
+/// sentence's weight from its hash (1 for ordinary text, less for template
+/// sentences; see [`crate::template`]).
+pub fn set(canonical: &str, options: &ShingleOptions, weight: impl Fn(u64) -> f32) -> Shingled {
     let size = options.size.max(1);
-    let (mut hashes, mut distinctive, mut sentences) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut hashes, mut sentences) = (Vec::new(), Vec::new());
+    // Weights of the shingles pushed so far, kept only once a sentence
+    // weighs less than 1 (until then every weight is 1).
+    let (mut hash_weights, mut weighted): (Vec<f32>, bool) = (Vec::new(), false);
     let mut tokens: Vec<u64> = Vec::new();
     let mut words = 0;
     for sentence in canonical.lines() {
@@ -134,15 +135,29 @@ pub fn set(
         sentences.push(sentence_hash);
         let start = hashes.len();
         hashes.extend(tokens.windows(size.min(tokens.len())).map(window));
-        if !is_template(sentence_hash) {
-            distinctive.extend_from_slice(&hashes[start..]);
+        let w = weight(sentence_hash);
+        if w < 1.0 && !weighted {
+            weighted = true;
+            hash_weights.resize(start, 1.0);
+        }
+        if weighted {
+            hash_weights.resize(hashes.len(), w);
         }
     }
     sentences.sort_unstable();
     sentences.dedup();
+    let weights = if !weighted {
+        Vec::new()
+    } else {
+        let mut pairs: Vec<(u64, f32)> = hashes.iter().copied().zip(hash_weights).collect();
+        // Equal hashes end up together, the heaviest first.
+        pairs.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)));
+        pairs.dedup_by_key(|pair| pair.0);
+        pairs.into_iter().map(|(_, w)| w).collect()
+    };
     Shingled {
         set: ShingleSet::from_hashes(hashes),
-        distinctive: ShingleSet::from_hashes(distinctive),
+        weights,
         sentences,
         words,
     }
@@ -263,7 +278,7 @@ mod tests {
     use super::*;
 
     fn shingle(text: &str) -> Shingled {
-        set(text, &ShingleOptions::default(), |_| false)
+        set(text, &ShingleOptions::default(), |_| 1.0)
     }
 
     #[test]
@@ -324,14 +339,26 @@ mod tests {
         let text = "sign up to our newsletter today\nthe minister resigned on tuesday evening\n";
         let all = shingle(text);
         assert_eq!(all.sentences.len(), 2);
-        assert_eq!(all.distinctive, all.set);
+        assert!(all.weights.is_empty(), "no templates, no weights");
         let newsletter = shingle("sign up to our newsletter today\n").sentences[0];
-        let out = set(text, &ShingleOptions::default(), |s| s == newsletter);
+        let out = set(text, &ShingleOptions::default(), |s| {
+            if s == newsletter {
+                0.25
+            } else {
+                1.0
+            }
+        });
         assert_eq!(out.set, all.set);
-        assert_eq!(
-            out.distinctive,
-            shingle("the minister resigned on tuesday evening\n").set
-        );
+        let own = shingle("the minister resigned on tuesday evening\n").set;
+        assert_eq!(out.weights.len(), out.set.len());
+        for (hash, weight) in out.set.hashes().iter().zip(&out.weights) {
+            let expected = if own.hashes().contains(hash) {
+                1.0
+            } else {
+                0.25
+            };
+            assert_eq!(*weight, expected, "shingle {hash}");
+        }
     }
 
     #[test]

@@ -1,19 +1,34 @@
 //! Template sentences: the site chrome a scraper keeps around every article
-//! (navigation, newsletter pitches, "most read" lists, disclaimers), learned
-//! from the corpus rather than listed in advance.
+//! (navigation, newsletter pitches, "most read" lists, disclaimers, paywall
+//! notices), learned from the corpus rather than listed in advance.
 //!
 //! A sentence found in at least `min_docs` distinct documents is a template
-//! sentence. Verification sets such sentences aside when both documents of
-//! a pair have enough text of their own (see [`crate::verify`]): two
-//! different articles inside one site template then differ, while a widely
-//! syndicated article, every sentence of which is frequent, is still
-//! compared whole. Documents with identical text count once, so a thousand
+//! sentence, and it weighs less in verification (see [`crate::verify`]):
+//! [`TEMPLATE_WEIGHT`] when it is in `min_docs` documents, and less again
+//! the more documents hold it, in inverse proportion. Two different articles
+//! inside one site template then differ, and a header that thousands of
+//! pages share counts for next to nothing; while copies of a syndicated
+//! article, every sentence of which is somewhat frequent, still share their
+//! whole text. Documents with identical text count once, so a thousand
 //! copies of one article do not turn it into a template.
 
-/// The template sentences of a corpus, as sorted sentence hashes.
+/// How much a sentence found in exactly `min_docs` documents weighs next to
+/// an ordinary one.
+///
+/// Why a quarter and not zero: a syndicated article's sentences are
+/// frequent too, and its copies must still match on them (copies on two
+/// sites share their article text at a quarter weight, which still
+/// outweighs two small different site templates); while a short item
+/// inside heavy site chrome no longer matches every other page of the site.
+pub const TEMPLATE_WEIGHT: f32 = 0.25;
+
+/// The template sentences of a corpus: sorted sentence hashes, each with
+/// the number of distinct documents it is found in.
 #[derive(Clone, Debug, Default)]
 pub struct Templates {
     hashes: Vec<u64>,
+    documents: Vec<u32>,
+    min_docs: usize,
 }
 
 impl Templates {
@@ -26,17 +41,31 @@ impl Templates {
         }
         let mut all: Vec<u64> = documents.flatten().copied().collect();
         all.sort_unstable();
-        let hashes = all
+        let (hashes, documents) = all
             .chunk_by(|a, b| a == b)
             .filter(|run| run.len() >= min_docs)
-            .map(|run| run[0])
-            .collect();
-        Templates { hashes }
+            .map(|run| (run[0], u32::try_from(run.len()).unwrap_or(u32::MAX)))
+            .unzip();
+        Templates {
+            hashes,
+            documents,
+            min_docs,
+        }
     }
 
-    /// Whether a sentence hash is a template sentence.
+    /// Whether a sentence is a template sentence.
     pub fn contains(&self, sentence: u64) -> bool {
         self.hashes.binary_search(&sentence).is_ok()
+    }
+
+    /// The weight of a sentence in verification: 1 for ordinary text;
+    /// [`TEMPLATE_WEIGHT`] `× min_docs / n` for a template sentence found in
+    /// `n` documents.
+    pub fn weight(&self, sentence: u64) -> f32 {
+        match self.hashes.binary_search(&sentence) {
+            Ok(i) => TEMPLATE_WEIGHT * self.min_docs as f32 / self.documents[i] as f32,
+            Err(_) => 1.0,
+        }
     }
 
     /// Number of template sentences.
@@ -44,7 +73,7 @@ impl Templates {
         self.hashes.len()
     }
 
-    /// Whether no sentence is a template.
+    /// Whether no sentence is a template sentence.
     pub fn is_empty(&self) -> bool {
         self.hashes.is_empty()
     }
@@ -62,5 +91,21 @@ mod tests {
         assert!(!templates.contains(9));
         assert_eq!(templates.len(), 1);
         assert!(Templates::learn(docs.iter().map(Vec::as_slice), 0).is_empty());
+    }
+
+    #[test]
+    fn weight_falls_with_the_number_of_documents() {
+        // Sentence 1 in all 40 documents, sentence 2 in 10, sentence 3 in 1.
+        let docs: Vec<Vec<u64>> = (0..40)
+            .map(|d| match d {
+                0 => vec![1, 2, 3],
+                1..10 => vec![1, 2],
+                _ => vec![1],
+            })
+            .collect();
+        let templates = Templates::learn(docs.iter().map(Vec::as_slice), 10);
+        assert_eq!(templates.weight(3), 1.0);
+        assert_eq!(templates.weight(2), TEMPLATE_WEIGHT);
+        assert_eq!(templates.weight(1), TEMPLATE_WEIGHT / 4.0);
     }
 }

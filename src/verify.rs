@@ -3,12 +3,12 @@
 //! score.
 //!
 //! Template sentences (sentences found in many distinct documents, see
-//! [`crate::template`]) count only [`TEMPLATE_WEIGHT`] as much as other text:
-//! the scores are weighted Jaccard and weighted containment, where a shared
-//! shingle that belongs to a template sentence in either document weighs
-//! less. Two different articles inside one site's chrome then share little
-//! weight, while copies of one article, chrome or not, still share their
-//! article text (which outweighs the chrome).
+//! [`crate::template`]) weigh less than other text: the scores are weighted
+//! Jaccard and weighted containment, where each shingle weighs what its
+//! sentence weighs, and a shared shingle weighs the lesser of its two
+//! weights. Two different articles inside one site's chrome then share
+//! little weight, while copies of one article, chrome or not, still share
+//! their article text (which outweighs the chrome).
 
 use crate::config::VerifyOptions;
 use crate::shingle::ShingleSet;
@@ -47,38 +47,58 @@ pub fn scores(a: &ShingleSet, b: &ShingleSet) -> Scores {
     }
 }
 
-/// How much a template shingle weighs next to an ordinary one.
-///
-/// Why a quarter and not zero: a widely syndicated article's sentences are
-/// frequent too, and its copies must still match on them (copies on two
-/// sites share their article text at a quarter weight, which still
-/// outweighs two small different site templates); while a short item inside
-/// heavy site chrome no longer matches every other page of the site.
-pub const TEMPLATE_WEIGHT: f64 = 0.25;
-
 /// A document as verification sees it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Compared {
     /// All shingles.
     pub set: ShingleSet,
-    /// Shingles outside template sentences.
-    pub distinctive: ShingleSet,
+    /// The weight of each shingle, in the order of `set`; empty when all
+    /// weigh 1 (see [`crate::shingle::Shingled::weights`]).
+    pub weights: Vec<f32>,
 }
 
 impl Compared {
-    /// Weighted size: own shingles count 1, template shingles the weight.
+    /// The weight of the `i`-th shingle.
+    fn weight_at(&self, i: usize) -> f64 {
+        self.weights.get(i).map_or(1.0, |&w| f64::from(w))
+    }
+
+    /// Total weight of the document.
     fn weight(&self) -> f64 {
-        let template = self.set.len() - self.distinctive.len();
-        self.distinctive.len() as f64 + TEMPLATE_WEIGHT * template as f64
+        if self.weights.is_empty() {
+            self.set.len() as f64
+        } else {
+            self.weights.iter().map(|&w| f64::from(w)).sum()
+        }
+    }
+
+    /// Total weight of the shingles both documents hold, each at the lesser
+    /// of its two weights (a linear merge of the sorted sets).
+    fn shared_weight(&self, other: &Compared) -> f64 {
+        if self.weights.is_empty() && other.weights.is_empty() {
+            return self.set.intersection_len(&other.set) as f64;
+        }
+        let (a, b) = (self.set.hashes(), other.set.hashes());
+        let (mut i, mut j, mut shared) = (0, 0, 0.0);
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    shared += self.weight_at(i).min(other.weight_at(j));
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        shared
     }
 }
 
 /// Weighted scores of two documents (see the module doc). Without template
 /// sentences they equal [`scores`] on the full sets.
 pub fn compare(a: &Compared, b: &Compared) -> Scores {
-    let shared_all = a.set.intersection_len(&b.set) as f64;
-    let shared_own = a.distinctive.intersection_len(&b.distinctive) as f64;
-    let shared = shared_own + TEMPLATE_WEIGHT * (shared_all - shared_own);
+    let shared = a.shared_weight(b);
     let (wa, wb) = (a.weight(), b.weight());
     let ratio = |den: f64| {
         if den > 0.0 {
@@ -163,24 +183,26 @@ mod tests {
         assert!(is_duplicate(s, &VerifyOptions::default()));
     }
 
+    /// A document of its own shingles plus `template` shingles of weight `w`.
+    fn doc(own: std::ops::Range<u64>, template: std::ops::Range<u64>, w: f32) -> Compared {
+        let mut pairs: Vec<(u64, f32)> = own.map(|h| (h, 1.0)).collect();
+        pairs.extend(template.map(|h| (h, w)));
+        pairs.sort_by_key(|p| p.0);
+        Compared {
+            set: set(&pairs.iter().map(|p| p.0).collect::<Vec<_>>()),
+            weights: pairs.iter().map(|p| p.1).collect(),
+        }
+    }
+
+    fn plain(own: std::ops::Range<u64>) -> Compared {
+        Compared {
+            set: set(&own.collect::<Vec<_>>()),
+            weights: Vec::new(),
+        }
+    }
+
     #[test]
-    fn shared_chrome_weighs_a_quarter() {
-        let chrome: Vec<u64> = (100..130).collect();
-        let doc = |own: std::ops::Range<u64>| {
-            let mut all: Vec<u64> = own.clone().collect();
-            all.extend(&chrome);
-            Compared {
-                set: set(&all),
-                distinctive: set(&own.collect::<Vec<_>>()),
-            }
-        };
-        let plain = |own: std::ops::Range<u64>| {
-            let own: Vec<u64> = own.collect();
-            Compared {
-                set: set(&own),
-                distinctive: set(&own),
-            }
-        };
+    fn shared_chrome_weighs_less() {
         // Without templates, the weighted scores are the plain ones.
         assert_eq!(
             compare(&plain(0..40), &plain(20..60)),
@@ -191,12 +213,39 @@ mod tests {
         );
         // Two different short items in one template: the chrome's 30
         // shingles weigh 7.5 against 10 + 10 of their own.
-        let s = compare(&doc(0..10), &doc(10..20));
+        let s = compare(&doc(0..10, 100..130, 0.25), &doc(10..20, 100..130, 0.25));
         assert!((s.jaccard - 7.5 / 27.5).abs() < 1e-9);
         assert!(!is_duplicate(s, &VerifyOptions::default()));
         // The same item with and without the template: contained.
-        let s = compare(&doc(0..10), &plain(0..10));
+        let s = compare(&doc(0..10, 100..130, 0.25), &plain(0..10));
         assert_eq!(s.containment, 1.0);
         assert!(is_duplicate(s, &VerifyOptions::default()));
+        // A 300-shingle header that thousands of pages share, around
+        // different 30-shingle bodies: the header counts for next to nothing.
+        let s = compare(&doc(0..30, 100..400, 0.001), &doc(30..60, 100..400, 0.001));
+        assert!(s.jaccard < 0.01, "{s:?}");
+        // A shingle weighs the lesser of its two weights.
+        let s = compare(&doc(0..10, 10..20, 0.5), &plain(0..20));
+        assert!((s.jaccard - 15.0 / 20.0).abs() < 1e-9, "{s:?}");
+    }
+
+    #[test]
+    fn scores_are_symmetric_and_containment_bounds_jaccard() {
+        let docs = [
+            doc(0..40, 100..130, 0.25),
+            doc(10..60, 100..120, 0.1),
+            plain(0..40),
+            plain(35..50),
+            doc(0..0, 100..130, 0.25),
+            plain(0..0),
+        ];
+        for a in &docs {
+            for b in &docs {
+                let (ab, ba) = (compare(a, b), compare(b, a));
+                assert_eq!(ab, ba);
+                assert!(ab.containment >= ab.jaccard);
+                assert!((0.0..=1.0).contains(&ab.jaccard));
+            }
+        }
     }
 }

@@ -457,7 +457,7 @@ mod tests {
             crate::shingle::set(
                 &canonical.text,
                 &crate::config::ShingleOptions::default(),
-                |_| false,
+                |_| 1.0,
             )
             .set
         };
