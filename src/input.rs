@@ -238,10 +238,14 @@ pub fn decode(bytes: Vec<u8>) -> Loaded {
             (text, lossy)
         }
         None => {
-            let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-            match std::str::from_utf8(body) {
-                Ok(text) => (text.to_string(), false),
-                Err(_) => (String::from_utf8_lossy(body).into_owned(), true),
+            let mut bytes = bytes;
+            if bytes.starts_with(b"\xEF\xBB\xBF") {
+                bytes.drain(..3);
+            }
+            // Valid UTF-8 becomes the text without a copy.
+            match String::from_utf8(bytes) {
+                Ok(text) => (text, false),
+                Err(err) => (String::from_utf8_lossy(err.as_bytes()).into_owned(), true),
             }
         }
     };
