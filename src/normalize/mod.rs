@@ -251,14 +251,20 @@ fn push_folded(sentence: &str, out: &mut String) {
             out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
         }
     } else {
-        // Full Unicode lowercasing (not ASCII-only): Greek final sigma,
-        // Turkish dotted capital I and the like come out as readers expect.
+        // Full Unicode lowercasing (not ASCII-only), then the one fold
+        // lowercasing leaves open: final sigma becomes sigma, so whether a
+        // word ends a sentence, or a copy was lowercased by a tool that
+        // ignores the final form, makes no difference.
         let lower = sentence.to_lowercase();
         for word in lower.split_whitespace() {
             if out.len() > start {
                 out.push(' ');
             }
-            out.push_str(word);
+            if word.contains('\u{3c2}') {
+                out.push_str(&word.replace('\u{3c2}', "\u{3c3}"));
+            } else {
+                out.push_str(word);
+            }
         }
     }
     out.push('\n');
@@ -290,10 +296,14 @@ mod tests {
             ("cafe\u{301} cr\u{e8}me.", "caf\u{e9} cr\u{e8}me.\n"),
             // HTML remnants.
             ("Tom &amp; Jerry&nbsp;said.", "tom & jerry said.\n"),
-            // Full Unicode case folding.
+            // Full Unicode case folding: final sigma folds to sigma.
             (
                 "\u{3a3}\u{39f}\u{3a3} STRASSE.",
-                "\u{3c3}\u{3bf}\u{3c2} strasse.\n",
+                "\u{3c3}\u{3bf}\u{3c3} strasse.\n",
+            ),
+            (
+                "\u{3bf}\u{3b4}\u{3bf}\u{3c2}.",
+                "\u{3bf}\u{3b4}\u{3bf}\u{3c3}.\n",
             ),
         ];
         for (raw, expected) in cases {
