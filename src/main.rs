@@ -15,12 +15,32 @@ use newsdedup::exit::ExitStatus;
 use newsdedup::{pipeline, progress::Progress, report};
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(status) => ExitCode::from(status.code()),
-        Err(err) => {
+    // A panic is a bug. Say so in our own words, and exit with the error
+    // status rather than the runtime's 101, so a script sees "error", not
+    // an unknown code.
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let place = info
+            .location()
+            .map(|l| format!(" ({}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "newsdedup: internal error, please report it: {}{place}",
+            report::escape(&what)
+        );
+    }));
+    match std::panic::catch_unwind(run) {
+        Ok(Ok(status)) => ExitCode::from(status.code()),
+        Ok(Err(err)) => {
             eprintln!("newsdedup: error: {}", report::escape(&format!("{err:#}")));
             ExitCode::from(ExitStatus::Error.code())
         }
+        Err(_) => ExitCode::from(ExitStatus::Error.code()),
     }
 }
 

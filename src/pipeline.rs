@@ -33,7 +33,7 @@ use crate::verify::{self, Compared};
 
 /// Version of the normalizer's rules, reported in `parameters`. Bump it
 /// whenever canonical text changes for some input.
-pub const NORMALIZER_VERSION: u32 = 1;
+pub const NORMALIZER_VERSION: u32 = 2;
 
 /// Runs a whole scan.
 pub fn run(config: &Config, progress: &Progress) -> Report {
@@ -61,6 +61,8 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
         })
         .collect();
     let docs = tally.collect(outcomes);
+    #[cfg(debug_assertions)]
+    test_hooks::between_passes();
 
     let classes = Classes::of(&docs);
     let templates = Templates::learn(
@@ -205,6 +207,9 @@ fn analyse(
     match input::read(source, &config.input) {
         Loaded::Text { text, lossy } => {
             let canonical = normalize::article(&text, &config.normalize);
+            // The raw text is not needed any more: free it before shingling,
+            // so a large document is not held three times at once.
+            drop(text);
             Ok((
                 shingle::set(&canonical.text, &config.shingle, weight),
                 lossy,
@@ -437,5 +442,34 @@ fn group_of(
         id: 0,
         representative: sources[docs[rep as usize].source].display.clone(),
         members,
+    }
+}
+
+/// Hooks that let integration tests act at a chosen moment of a run (change
+/// files between the two reads, send a signal mid-scan, provoke a bug).
+/// Compiled into debug builds only, never into a release.
+#[cfg(debug_assertions)]
+mod test_hooks {
+    use std::path::PathBuf;
+    use std::time::{Duration, Instant};
+
+    /// With `NEWSDEDUP_TEST_PAUSE=FILE`: after the first pass, creates
+    /// `FILE.paused` and waits (up to a minute) until `FILE` exists. With
+    /// `NEWSDEDUP_TEST_PANIC` set: panics here.
+    pub fn between_passes() {
+        assert!(
+            std::env::var_os("NEWSDEDUP_TEST_PANIC").is_none(),
+            "test hook: a deliberate panic"
+        );
+        let Some(go) = std::env::var_os("NEWSDEDUP_TEST_PAUSE").map(PathBuf::from) else {
+            return;
+        };
+        let mut paused = go.clone().into_os_string();
+        paused.push(".paused");
+        let _ = std::fs::write(&paused, b"");
+        let started = Instant::now();
+        while !go.exists() && started.elapsed() < Duration::from_secs(60) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 }
