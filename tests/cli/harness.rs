@@ -66,6 +66,16 @@ impl TestDir {
     pub fn snapshot(&self) -> BTreeMap<String, Entry> {
         snapshot(&self.root)
     }
+
+    /// Runs like [`TestDir::run`], and also checks that the run left the
+    /// folder exactly as it found it: no input changed, nothing written
+    /// (no temporary file left behind).
+    pub fn run_checked(&self, args: &[&str]) -> Output {
+        let before = self.snapshot();
+        let out = self.run(args);
+        unchanged(&before, &self.snapshot());
+        out
+    }
 }
 
 impl Drop for TestDir {
@@ -86,45 +96,167 @@ pub struct Output {
 
 /// Runs the binary built for this test run, in `cwd`, with no stdin.
 pub fn run_in(cwd: &Path, args: &[&str]) -> Output {
-    let command = format!("newsdedup {}", args.join(" "));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_newsdedup"))
-        .args(args)
-        .current_dir(cwd)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Drain both pipes on their own threads, so a chatty child never blocks
-    // on a full pipe while we wait for it.
-    let stdout = drain(child.stdout.take().unwrap());
-    let stderr = drain(child.stderr.take().unwrap());
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
+    Run::new(cwd, args).output()
+}
+
+/// A run of the binary with more than arguments: environment variables, a
+/// different user. [`Run::output`] waits for it and checks it like
+/// [`run_in`]; [`Run::spawn`] hands the running child to the test.
+pub struct Run {
+    command: Command,
+    shown: String,
+}
+
+impl Run {
+    pub fn new(cwd: &Path, args: &[&str]) -> Run {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_newsdedup"));
+        command
+            .args(args)
+            .current_dir(cwd)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        Run {
+            command,
+            shown: format!("newsdedup {}", args.join(" ")),
         }
-        if started.elapsed() > RUN_LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("`{command}` did not finish within {RUN_LIMIT:?}");
+    }
+
+    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Run {
+        self.command.env(key, value);
+        self.shown = format!("{key}=... {}", self.shown);
+        self
+    }
+
+    /// The same run as the unprivileged user `nobody`, for permission
+    /// tests (root reads files whatever their mode). `None` when this user
+    /// can neither switch users nor is unprivileged already: the caller
+    /// skips the test and says so.
+    pub fn by_nobody(self) -> Option<Run> {
+        if !is_root() {
+            return Some(self);
         }
-        thread::sleep(Duration::from_millis(5));
-    };
-    let out = Output {
-        code: status
+        let runuser = Path::new("/usr/sbin/runuser");
+        if !runuser.exists() {
+            return None;
+        }
+        let mut command = Command::new(runuser);
+        command
+            .args(["-u", "nobody", "--"])
+            .arg(self.command.get_program());
+        command.args(self.command.get_args());
+        if let Some(dir) = self.command.get_current_dir() {
+            command.current_dir(dir);
+        }
+        for (key, value) in self.command.get_envs() {
+            if let Some(value) = value {
+                command.env(key, value);
+            }
+        }
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        Some(Run {
+            command,
+            shown: format!("(as nobody) {}", self.shown),
+        })
+    }
+
+    /// Starts the run and returns it running.
+    pub fn spawn(mut self) -> Running {
+        let mut child = self.command.spawn().unwrap();
+        // Drain both pipes on their own threads, so a chatty child never
+        // blocks on a full pipe while we wait for it.
+        let stdout = drain(child.stdout.take().unwrap());
+        let stderr = drain(child.stderr.take().unwrap());
+        Running {
+            child,
+            stdout,
+            stderr,
+            command: self.shown,
+            started: Instant::now(),
+        }
+    }
+
+    /// Runs to the end and checks the run never panicked or hung.
+    pub fn output(self) -> Output {
+        let running = self.spawn();
+        let (status, out) = running.finish();
+        let code = status
             .code()
-            .unwrap_or_else(|| panic!("`{command}` died: {status}")),
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
-        command,
-    };
-    assert!(
-        !out.stderr.contains("panicked at") && out.code != 101,
-        "{}",
-        out.explain("the binary panicked")
-    );
-    out
+            .unwrap_or_else(|| panic!("{}", out.explain(&format!("died: {status}"))));
+        let out = Output { code, ..out };
+        assert!(
+            !out.stderr.contains("panicked at") && out.code != 101,
+            "{}",
+            out.explain("the binary panicked")
+        );
+        out
+    }
+}
+
+/// A run in progress.
+pub struct Running {
+    pub child: std::process::Child,
+    stdout: thread::JoinHandle<String>,
+    stderr: thread::JoinHandle<String>,
+    command: String,
+    started: Instant,
+}
+
+impl Running {
+    /// Sends `signal` (a name such as `INT`) to the process.
+    pub fn signal(&self, signal: &str) {
+        let sent = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill -{signal} failed");
+    }
+
+    /// Waits for the end (at most [`RUN_LIMIT`]) and returns the raw status
+    /// with what was printed (`code` is -1 when a signal ended the run).
+    pub fn finish(mut self) -> (std::process::ExitStatus, Output) {
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            if self.started.elapsed() > RUN_LIMIT {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!("`{}` did not finish within {RUN_LIMIT:?}", self.command);
+            }
+            thread::sleep(Duration::from_millis(5));
+        };
+        let out = Output {
+            code: status.code().unwrap_or(-1),
+            stdout: self.stdout.join().unwrap(),
+            stderr: self.stderr.join().unwrap(),
+            command: self.command,
+        };
+        (status, out)
+    }
+}
+
+/// Whether the tests run as root (who reads any file, whatever its mode).
+pub fn is_root() -> bool {
+    let out = Command::new("id").arg("-u").output().unwrap();
+    String::from_utf8_lossy(&out.stdout).trim() == "0"
+}
+
+/// Waits (up to [`RUN_LIMIT`]) until `path` exists.
+pub fn wait_for(path: &Path) {
+    let started = Instant::now();
+    while !path.exists() {
+        assert!(
+            started.elapsed() < RUN_LIMIT,
+            "{} never appeared",
+            path.display()
+        );
+        thread::sleep(Duration::from_millis(5));
+    }
 }
 
 fn drain(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {

@@ -40,5 +40,8 @@ mod determinism;
 /// copy of `-h`.
 mod output;
 
+/// The robustness catalog: one test per case of the reliability notes.
+mod catalog;
+
 /// One test per fixed bug, named after its issue.
 mod regression;
