@@ -99,8 +99,8 @@ pub fn pairs(signatures: &Signatures, banding: Banding, min_estimate: f64) -> Ve
     all
 }
 
-/// Buckets larger than this are not paired all against all (see
-/// [`band_pairs`]).
+/// Buckets larger than this are not paired all against all, but by sorted
+/// neighbours (see [`NEIGHBOURS`]).
 ///
 /// Why 100: a bucket of 100 makes at most 4,950 pairs, which real near-copy
 /// families stay far below; buckets of thousands come from text that
