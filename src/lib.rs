@@ -21,7 +21,8 @@
 //! - [`report`] renders the result as a table, JSON, JSON Lines or CSV, and
 //!   [`exit`] maps it to the exit status.
 //!
-//! [`cli`] and [`config`] turn the command line into per-stage options.
+//! [`cli`] and [`config`] turn the command line into per-stage options;
+//! [`invariants`] holds the checks the fuzz target and tests share.
 
 pub mod candidates;
 pub mod cli;
@@ -30,6 +31,7 @@ pub mod corpus;
 pub mod exit;
 pub mod group;
 pub mod input;
+pub mod invariants;
 pub mod normalize;
 pub mod pipeline;
 pub mod progress;
