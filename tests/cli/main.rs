@@ -43,5 +43,9 @@ mod output;
 /// The robustness catalog: one test per case of the reliability notes.
 mod catalog;
 
+/// The catalog's load cases (100,000 files, 50,000 copies, a bucket storm,
+/// a 200 MB line): ignored by default, run by `.ci/run` in release.
+mod load;
+
 /// One test per fixed bug, named after its issue.
 mod regression;
