@@ -139,8 +139,16 @@ pub struct ScanArgs {
     /// No progress display and no closing timing line on stderr.
     ///
     /// Problems with files are still reported, and the exit status is the same.
-    #[arg(long, short, help_heading = "Output")]
+    #[arg(long, short, help_heading = "Output", conflicts_with = "verbose")]
     pub quiet: bool,
+
+    /// Also name every skipped file and why on stderr (empty, too short,
+    /// binary, too large, not a regular file, a link).
+    ///
+    /// Skips are counted in the report either way and never change the exit
+    /// status.
+    #[arg(long, short, help_heading = "Output")]
+    pub verbose: bool,
 
     /// Worker threads (default: twice the number of cores).
     #[arg(

@@ -57,6 +57,18 @@ impl SkipReason {
         SkipReason::Symlink,
     ];
 
+    /// What the reason means, for `--verbose` messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SkipReason::Empty => "no text after normalization",
+            SkipReason::TooShort => "fewer words than --min-words",
+            SkipReason::Binary => "binary (a NUL byte)",
+            SkipReason::TooLarge => "larger than --max-bytes",
+            SkipReason::NotRegular => "not a regular file",
+            SkipReason::Symlink => "a symbolic link (not followed without --follow)",
+        }
+    }
+
     /// Stable name used in JSON and CSV.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -53,6 +53,12 @@ fn run() -> Result<ExitStatus> {
         .context("cannot start worker threads")?;
     let progress = Progress::new(!args.quiet && io::stderr().is_terminal());
     let report = pipeline::run(&config, &progress);
+    if args.verbose {
+        for (path, reason) in &report.skipped_files {
+            let path = report::escape(path);
+            eprintln!("newsdedup: {path}: skipped: {}", reason.describe());
+        }
+    }
     for problem in &report.problems {
         let path = report::escape(&problem.path);
         eprintln!("newsdedup: {path}: {}", report::escape(&problem.detail));

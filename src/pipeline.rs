@@ -41,8 +41,8 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
     let banding = banding(config);
     let walk = input::walk(&config.input);
     let mut tally = Tally::default();
-    for (_, reason) in &walk.skipped {
-        tally.skip(*reason);
+    for (path, reason) in &walk.skipped {
+        tally.skip(path, *reason);
     }
     tally.problems.extend(walk.problems);
     if walk.sources.is_empty() && tally.problems.is_empty() {
@@ -60,7 +60,7 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
             outcome
         })
         .collect();
-    let docs = tally.collect(outcomes);
+    let docs = tally.collect(outcomes, &walk.sources);
     #[cfg(debug_assertions)]
     test_hooks::between_passes();
 
@@ -116,10 +116,12 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
         duplicate_articles: groups.iter().map(|g| g.members.len() - 1).sum(),
         elapsed_seconds: started.elapsed().as_secs_f64(),
     };
+    tally.skipped_files.sort();
     Report {
         parameters: parameters(config, banding),
         groups,
         problems: tally.problems,
+        skipped_files: tally.skipped_files,
         summary,
     }
 }
@@ -250,16 +252,18 @@ fn first_pass(source: &Source, config: &Config, hashers: &Hashers) -> FirstPass 
 #[derive(Default)]
 struct Tally {
     skipped: HashMap<SkipReason, usize>,
+    skipped_files: Vec<(String, SkipReason)>,
     lossy: usize,
     problems: Vec<Problem>,
 }
 
 impl Tally {
-    fn skip(&mut self, reason: SkipReason) {
+    fn skip(&mut self, path: &str, reason: SkipReason) {
         *self.skipped.entry(reason).or_default() += 1;
+        self.skipped_files.push((path.to_string(), reason));
     }
 
-    fn collect(&mut self, outcomes: Vec<FirstPass>) -> Vec<Doc> {
+    fn collect(&mut self, outcomes: Vec<FirstPass>, sources: &[Source]) -> Vec<Doc> {
         let mut docs = Vec::new();
         for (source, outcome) in outcomes.into_iter().enumerate() {
             match outcome {
@@ -279,7 +283,7 @@ impl Tally {
                         sentences,
                     });
                 }
-                FirstPass::Skip(reason) => self.skip(reason),
+                FirstPass::Skip(reason) => self.skip(&sources[source].display, reason),
                 FirstPass::Failed(problem) => self.problems.push(problem),
             }
         }

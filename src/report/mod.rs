@@ -34,6 +34,9 @@ pub struct Report {
     pub groups: Vec<Group>,
     /// Per-file problems, sorted by path.
     pub problems: Vec<Problem>,
+    /// Every skipped input with its reason, sorted by path (for
+    /// `--verbose`; the formats show only the counts).
+    pub skipped_files: Vec<(String, SkipReason)>,
     /// Counts.
     pub summary: Summary,
 }
@@ -201,6 +204,7 @@ pub(crate) mod tests {
                     },
                 ],
             }],
+            skipped_files: Vec::new(),
             problems: vec![Problem {
                 path: "a/bad.txt".into(),
                 kind: ProblemKind::PermissionDenied,

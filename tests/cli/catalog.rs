@@ -140,6 +140,12 @@ fn c09_c11_c12_nul_bytes_anywhere_mean_binary() {
     out.expect_code(0);
     same("binary", &3, &skipped(&out, "binary"));
     same("compared", &1, &compared(&out));
+    // Not dropped silently: counted, and named with --verbose.
+    let out = dir.run_checked(&["scan", "d", "--verbose"]);
+    out.expect_code(0);
+    for name in ["utf16-no-bom", "nul-early", "nul-late"] {
+        out.expect_stderr(&format!("d/{name}.txt: skipped: binary"));
+    }
 }
 
 #[test]
