@@ -424,13 +424,27 @@ def _looks_like_subhead(p: str) -> bool:
     return len(p.split()) <= 7 and not p.rstrip().endswith((".", "!", "?", '"', ":", "'"))
 
 
+def _is_prose(p: str) -> bool:
+    return len(p.split()) >= 8 and p.rstrip().endswith((".", "!", "?", '"', "'"))
+
+
 def art_drop_headline(d: Draft, rng: random.Random, ctx: Context) -> bool:
-    """drop_headline: the headline line and short subhead lines are removed."""
+    """drop_headline: the headline line and short subhead lines are removed.
+
+    A subhead is a short unpunctuated paragraph followed by prose: the rows
+    of a table (a Reuters earnings note is little else) are content, and a
+    scraper that loses subheads keeps them. Nothing is dropped but the
+    headline if that would take away half the body.
+    """
     if d.headline is None:
         return False
     d.headline = None
-    kept = [p for p in d.paragraphs if not _looks_like_subhead(p)]
-    if kept:
+    paras = d.paragraphs
+    kept = [
+        p for i, p in enumerate(paras)
+        if not (_looks_like_subhead(p) and i + 1 < len(paras) and _is_prose(paras[i + 1]))
+    ]
+    if kept and 2 * sum(len(p.split()) for p in kept) >= _body_words(d):
         d.paragraphs = kept
     return True
 
@@ -462,16 +476,23 @@ def art_sentences_dropped(d: Draft, rng: random.Random, ctx: Context) -> bool:
 
 
 def art_sentences_added(d: Draft, rng: random.Random, ctx: Context) -> bool:
-    """sentences_added: one or two sentences from another article are inserted."""
-    sents = _sentences(d)
+    """sentences_added: one or two sentences from another article are inserted.
+
+    An edit adds sentences between sentences, not inside a table row, and
+    stays light: the added words are at most half the body's, so a brief is
+    not turned into a longer story that merely quotes it.
+    """
+    sents = [x for x in _sentences(d) if x[2].rstrip().endswith((".", "!", "?", '"', "'"))]
     if not sents:
         return False
+    budget = _body_words(d) // 2
     extra = []
     for _ in range(20):
         donor = rng.choice(ctx.donors)
         if donor is d.article:
             continue
-        pool = [s for p in donor.paragraphs for s in split_sentences(p) if 5 <= len(s.split()) <= 40]
+        pool = [s for p in donor.paragraphs for s in split_sentences(p)
+                if 5 <= len(s.split()) <= min(40, budget - sum(len(e.split()) for e in extra))]
         if pool:
             extra.append(rng.choice(pool))
             if len(extra) >= rng.randint(1, 2):
