@@ -18,6 +18,10 @@ pub(crate) struct LineRule {
     pattern: &'static str,
     /// The rule never fires on a longer line.
     max_words: usize,
+    /// For a pattern not anchored at the line start: words (lowercase
+    /// ASCII) one of which the line must contain, in any case, for the
+    /// pattern to be tried at all. Empty for anchored patterns.
+    needles: &'static [&'static str],
 }
 
 /// The built-in line rules. Patterns see text whose quotes and dashes were
@@ -28,76 +32,129 @@ pub(crate) static LINE_RULES: &[LineRule] = &[
         name: "byline",
         pattern: r"^(?:[Bb][Yy]|BY)\s+\p{Lu}[\p{L}.'-]*(?:\s+(?:\p{Lu}[\p{L}.'-]*|de|da|van|von|al|bin|and|&))*\s*(?:(?:,|\||/|-|\bin\b|\bfor\b).*)?[^.!?]$",
         max_words: 14,
+        needles: &[],
     },
     // "Jane Doe, Staff Reporter", "Ali Khan - Political correspondent"
     LineRule {
         name: "byline",
         pattern: r"^\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+){1,3}\s*[,|/-]\s*(?i:(?:staff|senior|chief|political|business|foreign|economics|security|science|health|sports?|special|our|deputy|news)\s+)*(?i:reporter|correspondent|editor|writer|journalist)s?\b.*$",
         max_words: 14,
+        needles: &[],
     },
     // "Reporting by Jane Doe; Editing by Ali Khan" (wire sign-offs)
     LineRule {
         name: "byline",
         pattern: r"^\(?(?i:(?:additional\s+)?(?:reporting|editing|writing|compiled|written|words|story|text|produced|edited|research)\s+by)\b",
         max_words: 40,
+        needles: &[],
     },
     // "Photo: Getty Images", "Image copyright AFP", "(AP Photo/John Doe)"
     LineRule {
         name: "credit",
         pattern: r"^\(?(?i:(?:photo|photograph|picture|image|video|graphic|illustration)s?(?:\s+(?:copyright|credit|source)\b|\s*(?::|by\b|-|$))|getty images|ap photo|reuters/|afp/)",
         max_words: 20,
+        needles: &[],
     },
     // "Published: 3 March 2005", "Page last updated at 14:50 GMT, Sunday, 13 June 2010"
     LineRule {
         name: "dateline",
         pattern: r"^(?i:(?:first\s+)?published|(?:page\s+)?last\s+updated|updated|posted|modified|created)\b\s*(?:on|at)?\s*:?\s*.*\d",
         max_words: 18,
+        needles: &[],
     },
     // "Sunday, 13 June 2010", "March 3, 2005 10:32 GMT", "2005-03-03"
     LineRule {
         name: "dateline",
         pattern: r"^(?i:(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})(?:[\s,|-]+\d{1,2}[:.]\d{2}\s*(?:am|pm)?(?:\s+[a-z]{2,4})?)?)\s*$",
         max_words: 10,
+        needles: &[],
     },
     // "© 2005 Example News. All rights reserved.", "Copyright 2010 Reuters"
     LineRule {
         name: "copyright",
-        pattern: r"^(?:\u{a9}|\((?i:c)\)\s|(?i:copyright\b))|(?i:all rights reserved)",
+        pattern: r"^(?:\u{a9}|\((?i:c)\)\s|(?i:copyright\b))",
         max_words: 30,
+        needles: &[],
+    },
+    LineRule {
+        name: "copyright",
+        pattern: r"(?i:all\s+rights\s+reserved)",
+        max_words: 30,
+        needles: &["reserved"],
     },
     // "Share this article", "Share | Tweet | Email", "Facebook Twitter WhatsApp"
     LineRule {
         name: "share",
         pattern: r"^(?i:(?:share(?:\s+(?:this|on|via)(?:\s+(?:article|story|page|post))?)?|tweet|e-?mail|print|facebook|twitter|x|whatsapp|linkedin|pinterest|reddit|messenger|telegram|copy\s+link|save|comments?|\d+\s+comments?|click\s+to\s+share\S*|share\s+on\s+\w+)[\s|/,.\-:\u{b7}\u{2022}]*)+$",
         max_words: 12,
+        needles: &[],
     },
     // "Advertisement", "Story continues below advertisement", "Read more: ..."
     LineRule {
         name: "boilerplate",
         pattern: r"^(?i:advertisement|advert|ad|sponsored(?:\s+content)?|story\s+continues\s+below.*|continue\s+reading.*|scroll\s+(?:down\s+)?to\s+continue.*|read\s+more\b.*|related(?:\s+(?:articles|stories|content|topics|coverage|links))?\s*:?.*|more\s+on\s+this\s+story|most\s+(?:read|popular|viewed|shared)|you\s+may\s+also\s+like.*|recommended(?:\s+for\s+you)?|sign\s+up\b.*|subscribe\b.*|follow\s+us\b.*|skip\s+to\s+(?:main\s+)?content|back\s+to\s+top|top\s+stories|media\s+playback\s+is\s+unsupported.*|image\s+caption.*|caption\s*:.*|newsletter\b.*|get\s+our\s+.*newsletter.*|listen\s+to\s+this\s+article.*|\d+\s+min(?:ute)?s?\s+read|watch\s*:.*|video\s*:.*)\s*$",
         max_words: 16,
+        needles: &[],
     },
     // "More In: World | News", "More from Business"
     LineRule {
         name: "navigation",
         pattern: r"^(?i:more\s+(?:in|from|on)\b\s*:?.*|home\s*[|>/\u{bb}\u{203a}].*|you\s+are\s+here\s*:.*)$",
         max_words: 14,
+        needles: &[],
     },
     // Cookie and consent banners.
     LineRule {
         name: "cookie",
         pattern: r"(?i:\bcookies?\b.*\b(?:use|accept|consent|policy|settings|agree|experience)\b|\b(?:accept|reject)\s+all\b|privacy\s+(?:policy|settings|notice)\s*$)",
         max_words: 45,
+        needles: &["cookie", "accept", "reject", "privacy"],
     },
 ];
 
 /// Longest `max_words` in the table: longer lines skip the rule matching.
 const MAX_RULE_WORDS: usize = 45;
 
-static LINE_SET: LazyLock<RegexSet> = LazyLock::new(|| {
-    RegexSet::new(LINE_RULES.iter().map(|rule| rule.pattern))
-        .expect("built-in line rules are valid patterns")
+/// The rules anchored at the line start, as one automaton. Why apart from
+/// the others: a set of anchored patterns stops reading a line as soon as no
+/// rule can match its start (a few characters for almost every line), while
+/// one unanchored pattern in the set makes it read every line to the end.
+static ANCHORED: LazyLock<(RegexSet, Vec<usize>)> = LazyLock::new(|| {
+    let rules: Vec<usize> = (0..LINE_RULES.len())
+        .filter(|&i| LINE_RULES[i].needles.is_empty())
+        .collect();
+    let set = RegexSet::new(rules.iter().map(|&i| LINE_RULES[i].pattern))
+        .expect("built-in line rules are valid patterns");
+    (set, rules)
 });
+
+/// The rules that may match anywhere in a line, each tried only when the
+/// line holds one of its needles.
+static FLOATING: LazyLock<Vec<(usize, Regex)>> = LazyLock::new(|| {
+    (0..LINE_RULES.len())
+        .filter(|&i| !LINE_RULES[i].needles.is_empty())
+        .map(|i| {
+            let re = Regex::new(LINE_RULES[i].pattern).expect("built-in line rules are valid");
+            (i, re)
+        })
+        .collect()
+});
+
+/// Every needle of [`FLOATING`] in one case-insensitive literal search, so
+/// the common line (holding none) costs one fast scan.
+static NEEDLES: LazyLock<Regex> = LazyLock::new(|| {
+    let needles: Vec<&str> = LINE_RULES.iter().flat_map(|rule| rule.needles).copied().collect();
+    Regex::new(&format!("(?i-u:{})", needles.join("|"))).expect("needles are literal words")
+});
+
+/// Whether `haystack` contains `needle` (lowercase ASCII) in any ASCII case.
+fn contains_word(haystack: &str, needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle))
+}
 
 /// Links and addresses inside a line: scheme URLs, `www.` hosts, e-mail
 /// addresses, and bare host paths such as `news.bbc.co.uk/2/hi/world/1.stm`
@@ -114,15 +171,22 @@ static INLINE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A wire dateline opening the first line of a story: "LONDON, March 3
 /// (Reuters) - ". Only the prefix goes; the sentence after it stays.
+///
+/// Unbounded repetitions with a length check in [`strip_dateline`] rather
+/// than `{1,30}`: a bounded repetition of a Unicode class compiles into
+/// thirty copies of it, which cost more to build than all other patterns.
 static DATELINE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"^\p{Lu}[\p{Lu}.' ]{1,30}\p{Lu}",
+        r"^(?<place>\p{Lu}[\p{Lu}.' ]+\p{Lu})",
         r"(?:,\s*(?:\p{Lu}[\p{L}.]*\s+\d{1,2}|\p{Lu}\p{L}+))?",
-        r"\s*(?:\([\p{L} .&-]{2,30}\))?",
+        r"\s*(?:\((?<agency>[\p{L} .&-]{2,})\))?",
         r"\s+-{1,3}\s+",
     ))
     .expect("built-in dateline pattern is valid")
 });
+
+/// The longest place name and agency name of a dateline, in characters.
+const MAX_DATELINE_NAME: usize = 32;
 
 /// Removes links and addresses from a line; reports whether any were found.
 pub(crate) fn strip_links(line: &str) -> Option<String> {
@@ -140,7 +204,16 @@ pub(crate) fn strip_dateline(line: &str) -> Option<&str> {
     if !line.contains('-') {
         return None;
     }
-    DATELINE_PREFIX.find(line).map(|found| &line[found.end()..])
+    let found = DATELINE_PREFIX.captures(line)?;
+    let short = |name: &str| {
+        found
+            .name(name)
+            .is_none_or(|m| m.as_str().chars().count() <= MAX_DATELINE_NAME)
+    };
+    if !(short("place") && short("agency")) {
+        return None;
+    }
+    Some(&line[found.get(0)?.end()..])
 }
 
 /// The name of the first built-in rule that drops this line, if any.
@@ -153,14 +226,35 @@ pub(crate) fn dropping_rule(line: &str) -> Option<&'static str> {
     if words > MAX_RULE_WORDS {
         return None;
     }
-    // One pass of the combined automaton rejects almost every line; only a
-    // line that matches something pays for finding out which rule it was.
-    if !LINE_SET.is_match(line) {
-        return None;
+    // The anchored automaton rejects almost every line within a few
+    // characters; only a line that matches something pays for finding out
+    // which rule it was.
+    let (set, anchored) = &*ANCHORED;
+    let mut matched: Vec<usize> = if set.is_match(line) {
+        set.matches(line).iter().map(|i| anchored[i]).collect()
+    } else {
+        Vec::new()
+    };
+    if !NEEDLES.is_match(line) {
+        return first_rule(matched, words);
     }
-    LINE_SET
-        .matches(line)
-        .iter()
+    matched.extend(
+        FLOATING
+            .iter()
+            .filter(|(i, re)| {
+                LINE_RULES[*i].needles.iter().any(|n| contains_word(line, n)) && re.is_match(line)
+            })
+            .map(|(i, _)| *i),
+    );
+    first_rule(matched, words)
+}
+
+/// The name of the first rule in table order, among the matched ones, that
+/// fires on a line of `words` words.
+fn first_rule(mut matched: Vec<usize>, words: usize) -> Option<&'static str> {
+    matched.sort_unstable();
+    matched
+        .into_iter()
         .map(|index| &LINE_RULES[index])
         .find(|rule| words <= rule.max_words)
         .map(|rule| rule.name)
