@@ -205,10 +205,9 @@ pub(crate) fn strip_dateline(line: &str) -> Option<&str> {
         return None;
     }
     let found = DATELINE_PREFIX.captures(line)?;
-    let short = |name: &str| {
-        found
-            .name(name)
-            .is_none_or(|m| m.as_str().chars().count() <= MAX_DATELINE_NAME)
+    let short = |name: &str| match found.name(name) {
+        Some(m) => m.as_str().chars().count() <= MAX_DATELINE_NAME,
+        None => true,
     };
     if !(short("place") && short("agency")) {
         return None;
