@@ -196,13 +196,16 @@ pub fn read(source: &Source, options: &InputOptions) -> Loaded {
     // Check the size before reading, so a huge file costs one stat; the
     // bounded read below still protects against a file that grows meanwhile
     // or one whose reported size is wrong (procfs reports 0).
-    match file.metadata() {
+    let size = match file.metadata() {
         Ok(meta) if meta.len() > options.max_bytes => return Loaded::Skip(SkipReason::TooLarge),
         Ok(meta) if !meta.is_file() => return Loaded::Skip(SkipReason::NotRegular),
-        Ok(_) => {}
+        Ok(meta) => meta.len(),
         Err(err) => return fail(err),
-    }
-    let mut bytes = Vec::new();
+    };
+    // Room for the whole file and one byte more: the file is then read in
+    // one call plus one that finds its end, instead of a growing buffer's
+    // half a dozen.
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
     if let Err(err) = file.take(options.max_bytes + 1).read_to_end(&mut bytes) {
         return fail(err);
     }
