@@ -136,6 +136,7 @@ fn clean_lines<'a>(
     removed: &mut Vec<Removed>,
 ) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
+    let floating = rules::may_float(text);
     for raw_line in text.lines() {
         let mut line = Cow::Borrowed(raw_line.trim());
         if let Some(stripped) = rules::strip_links(&line) {
@@ -152,7 +153,7 @@ fn clean_lines<'a>(
             });
             line = Cow::Owned(rest.to_string());
         }
-        let rule = rules::dropping_rule(&line).or_else(|| {
+        let rule = rules::dropping_rule_in(&line, floating).or_else(|| {
             let user = options.strip_lines.iter().any(|re| re.is_match(&line));
             user.then_some("strip-line")
         });

@@ -216,7 +216,20 @@ pub(crate) fn strip_dateline(line: &str) -> Option<&str> {
 }
 
 /// The name of the first built-in rule that drops this line, if any.
+#[cfg(test)]
 pub(crate) fn dropping_rule(line: &str) -> Option<&'static str> {
+    dropping_rule_in(line, may_float(line))
+}
+
+/// Whether a text holds a word some floating rule needs: when a whole
+/// document holds none (most do), its lines skip those rules at no cost.
+pub(crate) fn may_float(text: &str) -> bool {
+    NEEDLES.is_match(text)
+}
+
+/// The name of the first built-in rule that drops this line, if any, in a
+/// document for which [`may_float`] said `floating`.
+pub(crate) fn dropping_rule_in(line: &str, floating: bool) -> Option<&'static str> {
     let words = if line.is_ascii() {
         line.split_ascii_whitespace().count()
     } else {
@@ -234,7 +247,7 @@ pub(crate) fn dropping_rule(line: &str) -> Option<&'static str> {
     } else {
         Vec::new()
     };
-    if !NEEDLES.is_match(line) {
+    if !floating || !NEEDLES.is_match(line) {
         return first_rule(matched, words);
     }
     matched.extend(
