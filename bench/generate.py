@@ -52,7 +52,10 @@ from textutil import (  # noqa: E402
     split_sentences,
 )
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
+# Scale mode has its own version: its output did not change when the
+# labeled set's artefacts did (version 2), so existing scale corpora stay valid.
+SCALE_VERSION = 1
 DEFAULT_SEED = 20050303
 
 # --------------------------------------------------------------------------
@@ -1246,6 +1249,16 @@ def scale_main(args: argparse.Namespace) -> None:
     log(f"scale: {len(_POOL.sentences)} sentences, {len(_POOL.headlines)} headlines "
         f"({time.time() - t0:.1f}s)")
     docs = out / "docs"
+    made = out / "manifest.json"
+    if made.exists() and not args.force:
+        # The same corpus again (same version, seed, size and rate) is
+        # reused: making a million files takes minutes.
+        old = json.loads(made.read_text(encoding="utf-8"))
+        want = {"generator_version": SCALE_VERSION, "mode": "scale", "seed": args.seed,
+                "files": n, "dup_rate": args.dup_rate}
+        if all(old.get(k) == v for k, v in want.items()):
+            log(f"scale: {out} already holds this corpus ({n} files); reusing it")
+            return
     if out.exists():
         if any(out.iterdir()) and not (out / "manifest.json").exists() and not args.force:
             sys.exit(f"generate.py: {out} is not empty and was not made by this script; "
@@ -1272,7 +1285,7 @@ def scale_main(args: argparse.Namespace) -> None:
     with open(out / "truth.tsv", "w", encoding="utf-8") as fh:
         fh.write("copy\toriginal\tartefact\n")
         fh.writelines(truth_lines)
-    manifest = {"generator_version": GENERATOR_VERSION, "mode": "scale", "seed": args.seed,
+    manifest = {"generator_version": SCALE_VERSION, "mode": "scale", "seed": args.seed,
                 "files": n, "bytes": total, "planted_copies": len(truth_lines),
                 "dup_rate": args.dup_rate, "docs_dir": "docs",
                 "seconds": round(time.time() - t0, 1)}
