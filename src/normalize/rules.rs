@@ -143,7 +143,11 @@ static FLOATING: LazyLock<Vec<(usize, Regex)>> = LazyLock::new(|| {
 /// Every needle of [`FLOATING`] in one case-insensitive literal search, so
 /// the common line (holding none) costs one fast scan.
 static NEEDLES: LazyLock<Regex> = LazyLock::new(|| {
-    let needles: Vec<&str> = LINE_RULES.iter().flat_map(|rule| rule.needles).copied().collect();
+    let needles: Vec<&str> = LINE_RULES
+        .iter()
+        .flat_map(|rule| rule.needles)
+        .copied()
+        .collect();
     Regex::new(&format!("(?i-u:{})", needles.join("|"))).expect("needles are literal words")
 });
 
@@ -254,7 +258,11 @@ pub(crate) fn dropping_rule_in(line: &str, floating: bool) -> Option<&'static st
         FLOATING
             .iter()
             .filter(|(i, re)| {
-                LINE_RULES[*i].needles.iter().any(|n| contains_word(line, n)) && re.is_match(line)
+                LINE_RULES[*i]
+                    .needles
+                    .iter()
+                    .any(|n| contains_word(line, n))
+                    && re.is_match(line)
             })
             .map(|(i, _)| *i),
     );
