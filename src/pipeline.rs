@@ -8,12 +8,15 @@
 //!    are kept;
 //! 2. documents with identical shingle sets form exact classes, and one
 //!    member of each class goes into the candidate search;
-//! 3. the files behind candidate pairs are read again and their shingle sets
-//!    rebuilt (a file whose set changed meanwhile is reported, not scored),
-//!    the pairs are verified on the exact sets, and the verified pairs and
-//!    exact classes are grouped.
+//! 3. the shingle sets of documents in candidate pairs are rebuilt, now with
+//!    template weights, from canonical text kept from pass 1 while it fits
+//!    in [`KEPT_TEXT_BYTES`], or else by reading the file again (a file whose
+//!    set changed meanwhile is reported, not scored); the pairs are verified
+//!    on the exact sets, and the verified pairs and exact classes are
+//!    grouped.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -26,7 +29,7 @@ use crate::input::{self, Loaded};
 use crate::normalize;
 use crate::progress::Progress;
 use crate::report::{Group, Member, Parameters, Report, Summary};
-use crate::shingle::{self, Shingled};
+use crate::shingle;
 use crate::sketch::{Hashers, Signature, Signatures};
 use crate::template::Templates;
 use crate::verify::{self, Compared};
@@ -34,6 +37,17 @@ use crate::verify::{self, Compared};
 /// Version of the normalizer's rules, reported in `parameters`. Bump it
 /// whenever canonical text changes for some input.
 pub const NORMALIZER_VERSION: u32 = 2;
+
+/// Canonical text kept in memory from the first pass for the second, in
+/// bytes, over all documents.
+///
+/// Why: reading and normalizing a file again costs as much as the first
+/// time, and in a corpus of ordinary size every document fits; past this
+/// budget (a corpus of a gigabyte or more) the rest are read again, so
+/// memory stays proportional to the sketches. Which documents are kept
+/// depends on thread timing, but the text is the same either way, so the
+/// report is too.
+pub const KEPT_TEXT_BYTES: usize = 256 << 20;
 
 /// Runs a whole scan.
 pub fn run(config: &Config, progress: &Progress) -> Report {
@@ -51,16 +65,17 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
 
     progress.stage("reading", walk.sources.len());
     let hashers = Hashers::new(&config.sketch);
+    let budget = AtomicUsize::new(kept_text_budget());
     let outcomes: Vec<FirstPass> = walk
         .sources
         .par_iter()
         .map(|source| {
-            let outcome = first_pass(source, config, &hashers);
+            let outcome = first_pass(source, config, &hashers, &budget);
             progress.step();
             outcome
         })
         .collect();
-    let docs = tally.collect(outcomes, &walk.sources);
+    let mut docs = tally.collect(outcomes, &walk.sources);
     #[cfg(debug_assertions)]
     test_hooks::between_passes();
 
@@ -87,6 +102,9 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
         &templates,
         &mut tally.problems,
     );
+    for doc in &mut docs {
+        doc.kept = None;
+    }
     let edges: Vec<(u32, u32)> = pairs
         .par_iter()
         .filter(|&&(a, b)| {
@@ -186,6 +204,8 @@ struct Doc {
     completeness: Completeness,
     signature: Signature,
     sentences: Vec<u64>,
+    /// Canonical text kept for the second pass, if it fit the budget.
+    kept: Option<String>,
 }
 
 enum FirstPass {
@@ -194,40 +214,67 @@ enum FirstPass {
         completeness: Completeness,
         signature: Signature,
         sentences: Vec<u64>,
+        kept: Option<String>,
         lossy: bool,
     },
     Skip(SkipReason),
     Failed(Problem),
 }
 
-/// Reads, normalizes and shingles one file: the work both passes share.
-fn analyse(
-    source: &Source,
-    config: &Config,
-    weight: impl Fn(u64) -> f32,
-) -> Result<(Shingled, bool), FirstPass> {
+/// Reads and normalizes one file: the work both passes share. Returns the
+/// canonical text and whether decoding was lossy.
+fn analyse(source: &Source, config: &Config) -> Result<(String, bool), FirstPass> {
     match input::read(source, &config.input) {
         Loaded::Text { text, lossy } => {
-            let canonical = normalize::article(&text, &config.normalize);
-            // The raw text is not needed any more: free it before shingling,
-            // so a large document is not held three times at once.
-            drop(text);
-            Ok((
-                shingle::set(&canonical.text, &config.shingle, weight),
-                lossy,
-            ))
+            // The raw text is freed on return, before shingling, so a large
+            // document is not held three times at once.
+            Ok((normalize::article(&text, &config.normalize).text, lossy))
         }
         Loaded::Skip(reason) => Err(FirstPass::Skip(reason)),
         Loaded::Failed(problem) => Err(FirstPass::Failed(problem)),
     }
 }
 
-fn first_pass(source: &Source, config: &Config, hashers: &Hashers) -> FirstPass {
-    // Templates are not known yet: they are learned from this pass.
-    let (shingled, lossy) = match analyse(source, config, |_| 1.0) {
+/// [`KEPT_TEXT_BYTES`], except in debug builds under test hooks: none when
+/// the run pauses between the passes (those tests change files meanwhile
+/// and need the second pass to read them again), and
+/// `NEWSDEDUP_TEST_KEPT_TEXT` bytes when that is set (to test that kept and
+/// re-read texts give the same report).
+fn kept_text_budget() -> usize {
+    #[cfg(debug_assertions)]
+    {
+        if std::env::var_os("NEWSDEDUP_TEST_PAUSE").is_some() {
+            return 0;
+        }
+        let forced = std::env::var("NEWSDEDUP_TEST_KEPT_TEXT").ok();
+        if let Some(bytes) = forced.and_then(|b| b.parse().ok()) {
+            return bytes;
+        }
+    }
+    KEPT_TEXT_BYTES
+}
+
+/// Takes `bytes` out of the budget if they fit.
+fn take(budget: &AtomicUsize, bytes: usize) -> bool {
+    budget
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+            left.checked_sub(bytes)
+        })
+        .is_ok()
+}
+
+fn first_pass(
+    source: &Source,
+    config: &Config,
+    hashers: &Hashers,
+    budget: &AtomicUsize,
+) -> FirstPass {
+    let (canonical, lossy) = match analyse(source, config) {
         Ok(done) => done,
         Err(outcome) => return outcome,
     };
+    // Templates are not known yet: they are learned from this pass.
+    let shingled = shingle::set(&canonical, &config.shingle, |_| 1.0);
     // Why skip short documents rather than compare them: with a handful of
     // words any two texts look alike or unlike by accident, and an empty
     // set must never match another empty set.
@@ -245,6 +292,7 @@ fn first_pass(source: &Source, config: &Config, hashers: &Hashers) -> FirstPass 
         },
         signature: hashers.signature(&shingled.set),
         sentences: shingled.sentences,
+        kept: take(budget, canonical.len()).then_some(canonical),
         lossy,
     }
 }
@@ -272,6 +320,7 @@ impl Tally {
                     completeness,
                     signature,
                     sentences,
+                    kept,
                     lossy,
                 } => {
                     self.lossy += usize::from(lossy);
@@ -281,6 +330,7 @@ impl Tally {
                         completeness,
                         signature,
                         sentences,
+                        kept,
                     });
                 }
                 FirstPass::Skip(reason) => self.skip(&sources[source].display, reason),
@@ -329,8 +379,9 @@ impl Classes {
 }
 
 /// Second pass: rebuilds the shingles of every class in a candidate pair,
-/// now with template sentences known. A file that fails now, or whose set no
-/// longer matches its fingerprint, is reported and left out.
+/// now with template sentences known, from the kept canonical text or by
+/// reading the file again. A file that fails now, or whose set no longer
+/// matches its fingerprint, is reported and left out.
 fn reload(
     pairs: &[(u32, u32)],
     classes: &Classes,
@@ -348,13 +399,16 @@ fn reload(
         .map(|&class| {
             let doc = &docs[classes.reps[class as usize]];
             let source = &sources[doc.source];
-            let result = match analyse(source, config, |s| templates.weight(s)) {
-                Ok((shingled, _)) if shingled.set.fingerprint() == doc.fingerprint => {
-                    Ok(Compared {
-                        set: shingled.set,
-                        weights: shingled.weights,
-                    })
-                }
+            let rebuild = |text: &str| shingle::set(text, &config.shingle, |s| templates.weight(s));
+            let shingled = match &doc.kept {
+                Some(text) => Ok(rebuild(text)),
+                None => analyse(source, config).map(|(text, _)| rebuild(&text)),
+            };
+            let result = match shingled {
+                Ok(shingled) if shingled.set.fingerprint() == doc.fingerprint => Ok(Compared {
+                    set: shingled.set,
+                    weights: shingled.weights,
+                }),
                 Err(FirstPass::Failed(problem)) => Err(problem),
                 _ => Err(Problem {
                     path: source.display.clone(),
