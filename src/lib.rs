@@ -18,6 +18,9 @@
 //! - [`verify`] scores each candidate pair exactly (Jaccard and containment),
 //!   with template sentences weighing less the more documents hold them.
 //! - [`group`] joins verified pairs into groups and picks representatives.
+//! - [`evidence`] says why two documents match: shared sentence counts for
+//!   every group member, and a sentence-by-sentence alignment (shared, only
+//!   in one, near matches) for `explain` and the HTML review page.
 //! - [`report`] renders the result as a table, JSON, JSON Lines or CSV, and
 //!   [`exit`] maps it to the exit status.
 //!
@@ -28,6 +31,7 @@ pub mod candidates;
 pub mod cli;
 pub mod config;
 pub mod corpus;
+pub mod evidence;
 pub mod exit;
 pub mod group;
 pub mod input;
