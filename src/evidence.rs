@@ -265,7 +265,10 @@ mod tests {
 
     #[test]
     fn punctuation_alone_does_not_unshare() {
-        let rows = align(&sentences("well, it rained.\n"), &sentences("well it rained!\n"));
+        let rows = align(
+            &sentences("well, it rained.\n"),
+            &sentences("well it rained!\n"),
+        );
         assert_eq!(rows, [Row::Shared(0, 0)]);
     }
 

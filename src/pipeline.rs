@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use crate::candidates::{self, Banding};
 use crate::config::Config;
 use crate::corpus::{Problem, ProblemKind, SkipReason, Source};
+use crate::evidence;
 use crate::group::{self, Completeness};
 use crate::input::{self, Loaded};
 use crate::normalize;
@@ -439,6 +440,7 @@ fn group_of(
                 containment,
                 exact,
                 words: doc.completeness.words,
+                sentences: evidence::counts(&doc.sentences, &docs[rep as usize].sentences),
             }
         })
         .collect();

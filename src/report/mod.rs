@@ -65,6 +65,9 @@ pub struct Member {
     pub exact: bool,
     /// Words in its normalized text.
     pub words: usize,
+    /// Distinct sentences it shares with the representative (`shared`),
+    /// holds alone (`only_a`) and lacks (`only_b`).
+    pub sentences: crate::evidence::Counts,
 }
 
 /// Counts for the whole run.
@@ -175,6 +178,7 @@ fn round(score: f64) -> f64 {
 pub(crate) mod tests {
     use super::*;
     use crate::corpus::ProblemKind;
+    use crate::evidence::Counts;
 
     /// A small report with one chained group and one problem.
     pub(crate) fn sample() -> Report {
@@ -194,6 +198,11 @@ pub(crate) mod tests {
                         containment: 1.0,
                         exact: true,
                         words: 120,
+                        sentences: Counts {
+                            shared: 9,
+                            only_a: 0,
+                            only_b: 0,
+                        },
                     },
                     Member {
                         path: "a/copy, \"2\".txt".into(),
@@ -201,6 +210,11 @@ pub(crate) mod tests {
                         containment: 0.95,
                         exact: false,
                         words: 80,
+                        sentences: Counts {
+                            shared: 6,
+                            only_a: 1,
+                            only_b: 3,
+                        },
                     },
                 ],
             }],
