@@ -101,11 +101,7 @@ pub fn align(a: &[(&str, Option<u64>)], b: &[(&str, Option<u64>)]) -> Vec<Row> {
             None => b_gaps.entry(gap).or_default().push(j),
         }
     }
-    let near = near_pairs(a, b, &partner, &b_gaps);
-    let mut near_b = vec![false; b.len()];
-    for &j in near.values() {
-        near_b[j] = true;
-    }
+    let (near, near_b) = near_pairs(a, b, &partner, &b_gaps);
     let mut rows = Vec::with_capacity(a.len() + b.len());
     let mut gap = 0;
     let flush = |rows: &mut Vec<Row>, gap: usize| {
@@ -131,13 +127,14 @@ pub fn align(a: &[(&str, Option<u64>)], b: &[(&str, Option<u64>)]) -> Vec<Row> {
 }
 
 /// Pairs unmatched sentences of the first document with unmatched ones of
-/// the second in the same gap: first document's index to second's.
+/// the second in the same gap: first document's index to second's, and
+/// which sentences of the second were paired.
 fn near_pairs(
     a: &[(&str, Option<u64>)],
     b: &[(&str, Option<u64>)],
     partner: &[Option<usize>],
     b_gaps: &HashMap<usize, Vec<usize>>,
-) -> HashMap<usize, usize> {
+) -> (HashMap<usize, usize>, Vec<bool>) {
     let mut pairs = HashMap::new();
     let mut taken = vec![false; b.len()];
     let mut budget = NEAR_BUDGET;
@@ -150,7 +147,7 @@ fn near_pairs(
         let candidates = b_gaps.get(&gap).into_iter().flatten();
         for &j in candidates.filter(|&&j| !taken[j]).take(NEAR_CANDIDATES) {
             if budget == 0 {
-                return pairs;
+                return (pairs, taken);
             }
             budget -= 1;
             if is_near(a[i].0, b[j].0) {
@@ -160,7 +157,7 @@ fn near_pairs(
             }
         }
     }
-    pairs
+    (pairs, taken)
 }
 
 /// Longest sentence, in words, that near matching looks at.

@@ -21,14 +21,20 @@
 //! - [`evidence`] says why two documents match: shared sentence counts for
 //!   every group member, and a sentence-by-sentence alignment (shared, only
 //!   in one, near matches) for `explain` and the HTML review page.
-//! - [`report`] renders the result as a table, JSON, JSON Lines or CSV, and
+//! - [`review`] (HTML format only) reads the group members again and sets
+//!   each against its representative, sentence by sentence, within caps.
+//! - [`report`] renders the result as a table, JSON, JSON Lines, CSV or an
+//!   HTML review page, and
 //!   [`exit`] maps it to the exit status.
 //!
 //! [`cli`] and [`config`] turn the command line into per-stage options;
+//! [`cmd`] holds the subcommands (`scan`, `explain`), thin runs over the
+//! stages;
 //! [`invariants`] holds the checks the fuzz target and tests share.
 
 pub mod candidates;
 pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod corpus;
 pub mod evidence;
@@ -40,6 +46,7 @@ pub mod normalize;
 pub mod pipeline;
 pub mod progress;
 pub mod report;
+pub mod review;
 pub mod shingle;
 pub mod sketch;
 pub mod template;

@@ -27,6 +27,7 @@ use crate::input::{self, Loaded};
 use crate::normalize;
 use crate::progress::Progress;
 use crate::report::{Group, Member, Parameters, Report, Summary};
+use crate::review;
 use crate::shingle::{self, Shingled};
 use crate::sketch::{Hashers, Signature, Signatures};
 use crate::template::Templates;
@@ -100,7 +101,11 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
         .copied()
         .collect();
 
-    let groups = build_groups(&docs, &classes, &edges, &sets, &walk.sources);
+    let mut groups = build_groups(&docs, &classes, &edges, &sets, &walk.sources);
+    if let Some(options) = &config.review {
+        progress.stage("reading group members", groups.len());
+        review::attach(&mut groups, &walk.sources, config, options, progress);
+    }
     progress.finish();
     tally.problems.sort();
     let summary = Summary {
@@ -441,6 +446,7 @@ fn group_of(
                 exact,
                 words: doc.completeness.words,
                 sentences: evidence::counts(&doc.sentences, &docs[rep as usize].sentences),
+                review: None,
             }
         })
         .collect();
