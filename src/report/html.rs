@@ -9,7 +9,9 @@
 //! sentences as `tr.shared` across both columns, near matches as `tr.near`
 //! with changed words in `<del>` and `<ins>`, sentences only one side holds
 //! as `tr.only-rep` and `tr.only-member`. All text is escaped. Output is
-//! deterministic like every other format.
+//! deterministic like every other format. The one inline script expands or
+//! collapses every group, and opens them all for `page.html#all` or one for
+//! `page.html#group-N`.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -88,6 +90,8 @@ const SCRIPT: &str = r#"<script>
 function setAll(open){document.querySelectorAll('details.group').forEach(function(d){d.open=open;});}
 document.getElementById('expand-all').addEventListener('click',function(){setAll(true);});
 document.getElementById('collapse-all').addEventListener('click',function(){setAll(false);});
+if(location.hash==='#all'){setAll(true);}
+else if(location.hash.indexOf('#group-')===0){var g=document.getElementById(location.hash.slice(1));if(g){g.open=true;}}
 </script>
 "#;
 
