@@ -312,7 +312,7 @@ pub struct ExplainArgs {
     #[arg(value_name = "B")]
     pub b: PathBuf,
 
-    /// Skip files larger than this many bytes.
+    /// Refuse files larger than this many bytes (an error, as scan skips them).
     #[arg(long, value_name = "BYTES", help_heading = "Input",
           default_value_t = InputOptions::default().max_bytes)]
     pub max_bytes: u64,

@@ -1,8 +1,9 @@
 //! The order of the stages, and nothing else: `run` takes a config and
 //! returns the report.
 //!
-//! A scan reads every file twice at most, to keep memory proportional to the
-//! sketches rather than to the corpus text:
+//! A scan reads every file twice at most (group members once more for the
+//! HTML review page), to keep memory proportional to the sketches rather
+//! than to the corpus text:
 //! 1. every file is read, normalized and shingled; only a fingerprint of its
 //!    shingle set, its size, its sentence hashes and its MinHash signature
 //!    are kept;
@@ -11,7 +12,9 @@
 //! 3. the files behind candidate pairs are read again and their shingle sets
 //!    rebuilt (a file whose set changed meanwhile is reported, not scored),
 //!    the pairs are verified on the exact sets, and the verified pairs and
-//!    exact classes are grouped.
+//!    exact classes are grouped;
+//! 4. for `--format html` only, [`crate::review`] reads the group members
+//!    again and sets each against its representative.
 
 use std::collections::HashMap;
 use std::time::Instant;

@@ -3,8 +3,10 @@
 //! the DOM it built (groups, highlighted rows, the page's own script ran and
 //! no injected one did) and keeps a screenshot to look at.
 //!
-//! Skipped, saying so, where `/usr/bin/chromium` is missing; `.ci/run`
-//! installs it, so CI always runs this.
+//! Skipped, saying so, where `/usr/bin/chromium` is missing, unless
+//! `NEWSDEDUP_REQUIRE_BROWSER` is set; `.ci/run` installs chromium and sets
+//! it, so CI always runs this. The screenshot goes to
+//! `target/tmp/browser/review.png` (its path is printed).
 
 use std::path::Path;
 use std::process::Command;
@@ -44,6 +46,10 @@ fn chromium(profile: &Path, url: &str, args: &[&str]) -> String {
 #[test]
 fn review_page_in_a_headless_browser() {
     if !Path::new(CHROMIUM).exists() {
+        assert!(
+            std::env::var_os("NEWSDEDUP_REQUIRE_BROWSER").is_none(),
+            "{CHROMIUM} is missing and NEWSDEDUP_REQUIRE_BROWSER is set"
+        );
         eprintln!("skipped: {CHROMIUM} is not installed (apt-get install chromium; .ci/run does)");
         return;
     }
