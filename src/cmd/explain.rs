@@ -103,7 +103,7 @@ fn read(path: &Path, config: &ExplainConfig) -> Result<Read> {
         Loaded::Skip(reason) => bail!("{}: {}", source.display, reason.describe()),
         Loaded::Failed(problem) => bail!("{}: {}", problem.path, problem.detail),
     };
-    let canonical = normalize::article(&text, &config.normalize);
+    let canonical = normalize::traced(&text, &config.normalize);
     let shingled = shingle::set(&canonical.text, &config.shingle, |_| 1.0);
     let sentences: Vec<String> = canonical.sentences().map(str::to_string).collect();
     let hashes = sentences
