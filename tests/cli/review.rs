@@ -125,3 +125,40 @@ fn other_formats_are_unchanged_by_the_review() {
     out.expect_code(1);
     assert!(!out.stdout.contains("officials said"), "{}", out.stdout);
 }
+
+#[test]
+fn page_caps_what_it_shows() {
+    // 23 copies of a 421-sentence article: 22 members against the
+    // representative, more than a group shows, each longer than a member's
+    // row cap.
+    let dir = TestDir::new("html-caps");
+    let long = article(21, 140);
+    for i in 0..23 {
+        dir.create(&format!("news/{i:02}.txt"), &long);
+    }
+    let html = page(&dir, &[]).stdout;
+    same(
+        "member texts shown",
+        &20,
+        &html.matches("<table class=\"diff\">").count(),
+    );
+    same(
+        "members left out",
+        &2,
+        &html
+            .matches("text left out: the page shows 20 members of a group")
+            .count(),
+    );
+    same(
+        "rows left out per member",
+        &20,
+        &html
+            .matches("21 sentence rows more left out of this page.")
+            .count(),
+    );
+    same(
+        "rows shown",
+        &(20 * 400),
+        &html.matches("<tr class=\"shared\">").count(),
+    );
+}
