@@ -151,6 +151,23 @@ const BOLD: &str = "1";
 
 fn write_text(e: &Explanation, color: bool, width: usize, out: &mut dyn Write) -> io::Result<()> {
     let paint = Paint(color);
+    write_summary(e, &paint, out)?;
+    write_removed(e, out)?;
+    writeln!(
+        out,
+        "= in both   ~ near match{}   < only in A   > only in B",
+        if color { "" } else { " ([changed words])" }
+    )?;
+    writeln!(out)?;
+    let column = width.saturating_sub(5).max(20) / 2;
+    for row in &e.rows {
+        write_row(e, *row, column, &paint, out)?;
+    }
+    Ok(())
+}
+
+/// The two files, the scores, the verdict and the sentence counts.
+fn write_summary(e: &Explanation, paint: &Paint, out: &mut dyn Write) -> io::Result<()> {
     let [a, b] = &e.sides;
     for (label, side) in [("A", a), ("B", b)] {
         writeln!(
@@ -180,9 +197,13 @@ fn write_text(e: &Explanation, color: bool, width: usize, out: &mut dyn Write) -
         e.counts.only_b,
         if near == 1 { "match" } else { "matches" }
     )?;
-    writeln!(out)?;
+    writeln!(out)
+}
+
+/// What the normalizer removed from each file, with the rule that did.
+fn write_removed(e: &Explanation, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "removed by the normalizer:")?;
-    for (label, side) in [("A", a), ("B", b)] {
+    for (label, side) in [("A", &e.sides[0]), ("B", &e.sides[1])] {
         if side.removed.is_empty() {
             writeln!(out, "  {label}  nothing")?;
         }
@@ -195,18 +216,7 @@ fn write_text(e: &Explanation, color: bool, width: usize, out: &mut dyn Write) -
             )?;
         }
     }
-    writeln!(out)?;
-    writeln!(
-        out,
-        "= in both   ~ near match{}   < only in A   > only in B",
-        if color { "" } else { " ([changed words])" }
-    )?;
-    writeln!(out)?;
-    let column = width.saturating_sub(5).max(20) / 2;
-    for row in &e.rows {
-        write_row(e, *row, column, &paint, out)?;
-    }
-    Ok(())
+    writeln!(out)
 }
 
 /// The verdict in words, with the figures and thresholds that decided it.
