@@ -17,6 +17,8 @@ Examples:
   newsdedup scan corpus/                      groups as a table
   newsdedup scan corpus/ --format json | jq '.groups[].members[].path'
   newsdedup scan batch/ --format csv > groups.csv
+  newsdedup scan corpus/ --format html > review.html   a page to review groups
+  newsdedup explain corpus/a.txt corpus/b.txt   why two files match, or not
 
 Exit status:
   0  no duplicate groups (and no errors)
