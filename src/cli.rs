@@ -36,7 +36,8 @@ Examples:
 
 Rows: '=' a sentence both hold, '~' a near match (a few words changed, shown
 in [brackets] without colour), '<' only in A, '>' only in B. Sentences are
-shown as compared: normalized and lowercased.
+shown as compared: normalized and lowercased. The text is 100 columns wide,
+or COLUMNS wide (60 to 240) when that variable is exported.
 
 Scores are unweighted: a scan that learned site-template sentences from its
 corpus (--template-docs) weighs them less, so its figures for a pair can be

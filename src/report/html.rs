@@ -107,7 +107,20 @@ fn head(report: &Report, page: &mut String) {
 }
 
 fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+    format!("{} {word}{}", thousands(n), if n == 1 { "" } else { "s" })
+}
+
+/// A count with a comma between thousands, as the page's prose shows it.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 fn summary(report: &Report, page: &mut String) {
@@ -155,7 +168,10 @@ fn summary(report: &Report, page: &mut String) {
          characters and the page at most {} sentences; what is left out is marked. \
          Run <code>newsdedup explain REPRESENTATIVE MEMBER</code> for the whole text \
          of a pair.</p>",
-        caps.members_per_group, caps.rows_per_member, caps.chars_per_sentence, caps.rows_per_page
+        caps.members_per_group,
+        thousands(caps.rows_per_member),
+        thousands(caps.chars_per_sentence),
+        thousands(caps.rows_per_page)
     );
     page.push_str(
         "<p class=\"legend\"><span style=\"background:#e3f4e1\">shared</span>\
@@ -326,6 +342,14 @@ fn words(words: &[(String, bool)], tag: &str) -> String {
 mod tests {
     use super::super::tests::render;
     use super::super::Format;
+
+    #[test]
+    fn counts_have_thousands_separators() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(50_000), "50,000");
+        assert_eq!(super::thousands(1_234_567), "1,234,567");
+    }
 
     #[test]
     fn page_escapes_text_and_marks_rows() {
