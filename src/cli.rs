@@ -40,8 +40,8 @@ shown as compared: normalized and lowercased. The text is 100 columns wide,
 or COLUMNS wide (60 to 240) when that variable is exported.
 
 Scores are unweighted: a scan that learned site-template sentences from its
-corpus (--template-docs) weighs them less, so its figures for a pair can be
-lower; without template sentences in either file they are the same.
+corpus (--template-docs) weighs them less, so its figures for a pair can
+differ; without template sentences in either file they are the same.
 
 Exit status:
   0  the two files are not duplicates by the scan's rule

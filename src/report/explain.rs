@@ -41,7 +41,7 @@
 //! Sentences are shown normalized (lowercased, one per row), as they were
 //! compared. The scores are the scan's for the pair whenever the scan
 //! learned no template sentence that either file holds; a scan weighs
-//! template sentences less, so its figures can then be lower.
+//! template sentences less, so its figures can then differ.
 
 use std::io::{self, Write};
 
