@@ -210,7 +210,7 @@ fn write_removed(e: &Explanation, out: &mut dyn Write) -> io::Result<()> {
         for removed in &side.removed {
             writeln!(
                 out,
-                "  {label}  {:<10} {}",
+                "  {label}  {:<11} {}",
                 removed.rule,
                 escape(&removed.text)
             )?;

@@ -109,7 +109,7 @@ fn seed_pair_side_by_side() {
         "duplicates: Jaccard 0.953 >= --threshold 0.5\n",
         "sentences: 34 shared, 4 only in A, 1 only in B; 0 near matches\n",
         // The re-scrape's bare URL line, removed by the normalizer.
-        "  B  url        news.bbc.co.uk/2/hi/world/asia_pacific/10300348.stm\n",
+        "  B  url         news.bbc.co.uk/2/hi/world/asia_pacific/10300348.stm\n",
         "  A  nothing\n",
         // A shared sentence, on both sides.
         "= one child was crushed to death at the border.   | one child was crushed to death at the border.\n",
@@ -219,6 +219,27 @@ fn json_follows_its_contract() {
         .filter(|r| matches!(r, Row::Shared { .. }))
         .count();
     same("shared rows", &34, &shared);
+}
+
+#[test]
+fn each_removed_line_is_named_with_its_rule() {
+    let out = in_repo(&[
+        "explain",
+        "fixtures/cases/byline-footer/trawling-ban.txt",
+        "fixtures/cases/byline-footer/trawling-ban-rescraped.txt",
+    ]);
+    out.expect_code(1);
+    for line in [
+        "  A  nothing\n",
+        "  B  byline      By Ines Marlow, Environment Correspondent\n",
+        "  B  url         https://www.coastlinewire.example/environment/2026/05/04/kestrel-bay-night-trawling-ban\n",
+        "  B  dateline    KESTREL BAY, May 4 (Wire) -\n",
+        "  B  share       Share this article\n",
+        "  B  boilerplate Advertisement\n",
+        "  B  copyright   \u{a9} 2026 Coastline Wire. All rights reserved.\n",
+    ] {
+        assert!(out.stdout.contains(line), "{}", out.explain(&format!("missing {line:?}")));
+    }
 }
 
 /// An article, and a copy with one figure changed and a sentence added.
