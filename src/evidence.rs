@@ -269,6 +269,51 @@ mod tests {
         assert_eq!(rows, [Row::Shared(0, 0)]);
     }
 
+    /// Every sentence of either document is in exactly one row, and the
+    /// first document's sentences come in reading order, whatever the two
+    /// documents share, repeat or reorder.
+    #[test]
+    fn rows_cover_both_documents_once() {
+        let pool = [
+            "the council met on tuesday.",
+            "the council met on friday.",
+            "prices rose again.",
+            "a new bridge opened near the port.",
+            "the mayor said nothing.",
+            "the mayor said nothing at all.",
+            "floods closed the coast road overnight.",
+        ];
+        let mut state = 7_u64;
+        let mut next = |bound: usize| {
+            state = crate::shingle::mix(state.wrapping_add(0x9e37_79b9_7f4a_7c15));
+            (state % bound as u64) as usize
+        };
+        for _ in 0..500 {
+            let (len_a, len_b) = (next(9), next(9));
+            let mut doc = |len: usize| -> String {
+                let picked: Vec<&str> = (0..len).map(|_| pool[next(pool.len())]).collect();
+                picked.join("\n")
+            };
+            let (a, b) = (doc(len_a), doc(len_b));
+            let (sa, sb) = (sentences(&a), sentences(&b));
+            let rows = align(&sa, &sb);
+            let (mut seen_a, mut seen_b) = (Vec::new(), Vec::new());
+            for row in &rows {
+                match *row {
+                    Row::Shared(i, j) | Row::Near(i, j) => {
+                        seen_a.push(i);
+                        seen_b.push(j);
+                    }
+                    Row::OnlyA(i) => seen_a.push(i),
+                    Row::OnlyB(j) => seen_b.push(j),
+                }
+            }
+            assert_eq!(seen_a, (0..sa.len()).collect::<Vec<_>>(), "{a:?} / {b:?}");
+            seen_b.sort_unstable();
+            assert_eq!(seen_b, (0..sb.len()).collect::<Vec<_>>(), "{a:?} / {b:?}");
+        }
+    }
+
     #[test]
     fn near_means_a_few_words_changed() {
         assert!(is_near(
