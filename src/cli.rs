@@ -7,15 +7,18 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{
-    Config, InputOptions, NormalizeOptions, ShingleOptions, SketchOptions, VerifyOptions,
+    Config, ExplainConfig, InputOptions, NormalizeOptions, ReviewOptions, ShingleOptions,
+    SketchOptions, VerifyOptions,
 };
-use crate::report::Format;
+use crate::report::{ExplainFormat, Format};
 
 const EXIT_STATUS: &str = "\
 Examples:
   newsdedup scan corpus/                      groups as a table
   newsdedup scan corpus/ --format json | jq '.groups[].members[].path'
   newsdedup scan batch/ --format csv > groups.csv
+  newsdedup scan corpus/ --format html > review.html   a page to review groups
+  newsdedup explain corpus/a.txt corpus/b.txt   why two files match, or not
 
 Exit status:
   0  no duplicate groups (and no errors)
@@ -24,6 +27,27 @@ Exit status:
      output that could not be written, or nothing to scan; results for
      everything that could be read are still printed
   2 wins over 1. Note this is the reverse of grep, where 0 means found.";
+
+const EXPLAIN_HELP: &str = "\
+Examples:
+  newsdedup explain corpus/a.txt corpus/b.txt           side by side
+  newsdedup explain a.txt b.txt --color never | less    plain text
+  newsdedup explain a.txt b.txt --format json | jq '.shared_sentences'
+
+Rows: '=' a sentence both hold, '~' a near match (a few words changed, shown
+in [brackets] without colour), '<' only in A, '>' only in B. Sentences are
+shown as compared: normalized and lowercased. The text is 100 columns wide,
+or COLUMNS wide (60 to 240) when that variable is exported.
+
+Scores are unweighted: a scan that learned site-template sentences from its
+corpus (--template-docs) weighs them less, so its figures for a pair can
+differ; without template sentences in either file they are the same.
+
+Exit status:
+  0  the two files are not duplicates by the scan's rule
+  1  they are duplicates (as scan's 1 means duplicates found)
+  2  an error: a file that does not exist, cannot be read or is not text,
+     output that could not be written, or a bad option";
 
 /// Find near-duplicate articles in scraped news corpora.
 #[derive(Debug, Parser)]
@@ -40,6 +64,10 @@ pub enum Command {
     /// Report groups of near-duplicate articles among files and folders.
     #[command(max_term_width = 100, after_long_help = EXIT_STATUS)]
     Scan(ScanArgs),
+    /// Show why two articles match or not: sentence by sentence, with scores
+    /// and what the normalizer removed.
+    #[command(max_term_width = 100, after_long_help = EXPLAIN_HELP)]
+    Explain(ExplainArgs),
 }
 
 /// Output formats, as typed.
@@ -53,6 +81,29 @@ pub enum FormatArg {
     Jsonl,
     /// One row per group member.
     Csv,
+    /// One self-contained review page: every group, members shown against
+    /// the representative.
+    Html,
+}
+
+/// Output formats of `explain`, as typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormatArg {
+    /// The two articles side by side.
+    Text,
+    /// One JSON document.
+    Json,
+}
+
+/// When to colour `explain`'s text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always, even when piped or with NO_COLOR set.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// Arguments of `newsdedup scan`.
@@ -169,25 +220,13 @@ impl ScanArgs {
             FormatArg::Json => Format::Json,
             FormatArg::Jsonl => Format::Jsonl,
             FormatArg::Csv => Format::Csv,
+            FormatArg::Html => Format::Html,
         }
     }
 
     /// Validates the arguments and builds the run's configuration.
     pub fn config(&self) -> Result<Config> {
-        for (flag, value) in [
-            ("--threshold", self.threshold),
-            ("--containment", self.containment),
-        ] {
-            if !(value > 0.0 && value <= 1.0) {
-                bail!("{flag} must be greater than 0 and at most 1, got {value}");
-            }
-        }
-        if !(1..=64).contains(&self.shingle_size) {
-            bail!(
-                "--shingle-size must be from 1 to 64, got {}",
-                self.shingle_size
-            );
-        }
+        check_matching(self.threshold, self.containment, self.shingle_size)?;
         if !(1..=1024).contains(&self.permutations) {
             bail!(
                 "--permutations must be from 1 to 1024, got {}",
@@ -202,15 +241,7 @@ impl ScanArgs {
                 );
             }
         }
-        let strip_lines = self
-            .strip_line
-            .iter()
-            .map(|pattern| {
-                regex::Regex::new(pattern).with_context(|| {
-                    format!("--strip-line {pattern:?} is not a valid regular expression")
-                })
-            })
-            .collect::<Result<_>>()?;
+        let strip_lines = strip_lines(&self.strip_line)?;
         Ok(Config {
             input: InputOptions {
                 paths: self.paths.clone(),
@@ -233,6 +264,7 @@ impl ScanArgs {
                 containment: self.containment,
                 template_docs: self.template_docs,
             },
+            review: (self.format == FormatArg::Html).then(ReviewOptions::default),
             threads: match self.threads {
                 // Why twice the cores: reading a file blocks on the disk, and
                 // the extra threads keep every core busy meanwhile (a cold
@@ -241,6 +273,133 @@ impl ScanArgs {
                 // context switches.
                 0 => 2 * std::thread::available_parallelism().map_or(1, |n| n.get()),
                 n => n,
+            },
+        })
+    }
+}
+
+/// Checks the matching flags scan and explain share.
+fn check_matching(threshold: f64, containment: f64, shingle_size: usize) -> Result<()> {
+    for (flag, value) in [("--threshold", threshold), ("--containment", containment)] {
+        if !(value > 0.0 && value <= 1.0) {
+            bail!("{flag} must be greater than 0 and at most 1, got {value}");
+        }
+    }
+    if !(1..=64).contains(&shingle_size) {
+        bail!("--shingle-size must be from 1 to 64, got {shingle_size}");
+    }
+    Ok(())
+}
+
+/// Compiles `--strip-line` patterns.
+fn strip_lines(patterns: &[String]) -> Result<Vec<regex::Regex>> {
+    patterns
+        .iter()
+        .map(|pattern| {
+            regex::Regex::new(pattern).with_context(|| {
+                format!("--strip-line {pattern:?} is not a valid regular expression")
+            })
+        })
+        .collect()
+}
+
+/// Arguments of `newsdedup explain`. The matching flags mean what they mean
+/// for `scan`, so a pair can be explained under the settings that grouped it.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The first article.
+    #[arg(value_name = "A")]
+    pub a: PathBuf,
+
+    /// The second article.
+    #[arg(value_name = "B")]
+    pub b: PathBuf,
+
+    /// Refuse files larger than this many bytes (an error, as scan skips them).
+    #[arg(long, value_name = "BYTES", help_heading = "Input",
+          default_value_t = InputOptions::default().max_bytes)]
+    pub max_bytes: u64,
+
+    /// Documents with fewer words than this are never duplicates (scan skips them).
+    #[arg(long, value_name = "N", help_heading = "Input",
+          default_value_t = ShingleOptions::default().min_words)]
+    pub min_words: usize,
+
+    /// Jaccard similarity at which two articles are duplicates (0 to 1].
+    #[arg(long, value_name = "J", help_heading = "Matching",
+          default_value_t = VerifyOptions::default().threshold)]
+    pub threshold: f64,
+
+    /// Containment at which two articles are duplicates (0 to 1].
+    #[arg(long, value_name = "C", help_heading = "Matching",
+          default_value_t = VerifyOptions::default().containment)]
+    pub containment: f64,
+
+    /// Words per shingle (word window).
+    #[arg(long, value_name = "K", help_heading = "Matching",
+          default_value_t = ShingleOptions::default().size)]
+    pub shingle_size: usize,
+
+    /// Drop lines matching this regular expression before comparing.
+    #[arg(long, value_name = "REGEX", help_heading = "Matching")]
+    pub strip_line: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ExplainFormatArg::Text,
+          help_heading = "Output")]
+    pub format: ExplainFormatArg,
+
+    /// Colour the text: auto (on a terminal, unless NO_COLOR is set),
+    /// always, or never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto,
+          help_heading = "Output")]
+    pub color: ColorArg,
+}
+
+impl ExplainArgs {
+    /// Validates the arguments and builds the run's configuration. Reads
+    /// the environment (`NO_COLOR`, `COLUMNS`) and whether standard output
+    /// is a terminal, for colour and width.
+    pub fn config(&self) -> Result<ExplainConfig> {
+        use std::io::IsTerminal;
+        check_matching(self.threshold, self.containment, self.shingle_size)?;
+        // NO_COLOR (no-color.org): set and not empty turns colour off,
+        // unless the command line asks for it explicitly.
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match self.color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => !no_color && std::io::stdout().is_terminal(),
+        };
+        // Why 100 columns without COLUMNS: two 46-column halves still hold
+        // a dozen words of a sentence each, and 100 fits any laptop terminal.
+        let width = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse::<usize>().ok())
+            .map_or(100, |c| c.clamp(60, 240));
+        Ok(ExplainConfig {
+            paths: [self.a.clone(), self.b.clone()],
+            input: InputOptions {
+                paths: vec![self.a.clone(), self.b.clone()],
+                follow_links: true,
+                max_bytes: self.max_bytes,
+            },
+            normalize: NormalizeOptions {
+                strip_lines: strip_lines(&self.strip_line)?,
+            },
+            shingle: ShingleOptions {
+                size: self.shingle_size,
+                min_words: self.min_words,
+                ..ShingleOptions::default()
+            },
+            verify: VerifyOptions {
+                threshold: self.threshold,
+                containment: self.containment,
+                ..VerifyOptions::default()
+            },
+            format: match self.format {
+                ExplainFormatArg::Text => ExplainFormat::Text { color, width },
+                ExplainFormatArg::Json => ExplainFormat::Json,
             },
         })
     }
@@ -258,7 +417,9 @@ mod tests {
 
     fn scan(args: &[&str]) -> Result<Config> {
         let cli = Cli::try_parse_from([&["newsdedup", "scan"], args].concat())?;
-        let Command::Scan(scan) = cli.command;
+        let Command::Scan(scan) = cli.command else {
+            unreachable!("parsed a scan command line")
+        };
         scan.config()
     }
 

@@ -21,6 +21,9 @@ pub struct Config {
     pub sketch: SketchOptions,
     /// When a candidate pair counts as a duplicate.
     pub verify: VerifyOptions,
+    /// Members' texts for the HTML review page; `None` (every other format)
+    /// reads nothing after grouping.
+    pub review: Option<ReviewOptions>,
     /// Worker threads; 0 lets the thread pool choose one per core.
     pub threads: usize,
 }
@@ -140,4 +143,51 @@ impl Default for VerifyOptions {
             template_docs: 10,
         }
     }
+}
+
+/// How much text the HTML review page holds, so a page for a corpus with
+/// thousands of groups stays small enough for a browser to open.
+#[derive(Clone, Copy, Debug)]
+pub struct ReviewOptions {
+    /// Members of one group shown against the representative with their
+    /// text; the rest are listed with their scores only.
+    pub members_per_group: usize,
+    /// Sentence rows shown for one member.
+    pub rows_per_member: usize,
+    /// Characters shown of one sentence.
+    pub chars_per_sentence: usize,
+    /// Sentence rows on the whole page; members after it show scores only.
+    pub rows_per_page: usize,
+}
+
+impl Default for ReviewOptions {
+    fn default() -> Self {
+        ReviewOptions {
+            // Why these caps: a news article has 20 to 60 sentences, so 400
+            // rows show any article whole; 20 members show how a large group
+            // of copies varies; and 50,000 rows (a page of about 15 MB at
+            // most) is what a browser still opens in a few seconds.
+            members_per_group: 20,
+            rows_per_member: 400,
+            chars_per_sentence: 2_000,
+            rows_per_page: 50_000,
+        }
+    }
+}
+
+/// Everything one `explain` needs.
+#[derive(Clone, Debug)]
+pub struct ExplainConfig {
+    /// The two files, as given.
+    pub paths: [PathBuf; 2],
+    /// How to read them.
+    pub input: InputOptions,
+    /// How raw text becomes canonical text.
+    pub normalize: NormalizeOptions,
+    /// How canonical text becomes shingles.
+    pub shingle: ShingleOptions,
+    /// When the pair counts as a duplicate (template weighting aside).
+    pub verify: VerifyOptions,
+    /// How to write the explanation.
+    pub format: crate::report::ExplainFormat,
 }

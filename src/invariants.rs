@@ -19,6 +19,7 @@ pub const MAX_GROWTH: usize = 19;
 ///
 /// - canonical text is at most [`MAX_GROWTH`] times the decoded text, each
 ///   line ends in a line break, and no line is blank;
+/// - the traced normalizer (for `explain`) gives exactly the same text;
 /// - shingling is deterministic, and a document has no more distinct
 ///   shingles than words;
 /// - the same text decoded from UTF-16 (with a byte order mark) gives the
@@ -45,6 +46,10 @@ pub fn check_text_path(bytes: &[u8]) {
     assert!(
         canonical.is_empty() || canonical.ends_with('\n'),
         "canonical text does not end its last line: {canonical:?}"
+    );
+    assert!(
+        normalize::traced(&text, &options).text == canonical,
+        "traced and plain normalization differ"
     );
 
     let shingle_options = ShingleOptions::default();

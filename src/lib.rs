@@ -18,16 +18,26 @@
 //! - [`verify`] scores each candidate pair exactly (Jaccard and containment),
 //!   with template sentences weighing less the more documents hold them.
 //! - [`group`] joins verified pairs into groups and picks representatives.
-//! - [`report`] renders the result as a table, JSON, JSON Lines or CSV, and
+//! - [`evidence`] says why two documents match: shared sentence counts for
+//!   every group member, and a sentence-by-sentence alignment (shared, only
+//!   in one, near matches) for `explain` and the HTML review page.
+//! - [`review`] (HTML format only) reads the group members again and sets
+//!   each against its representative, sentence by sentence, within caps.
+//! - [`report`] renders the result as a table, JSON, JSON Lines, CSV or an
+//!   HTML review page, and
 //!   [`exit`] maps it to the exit status.
 //!
 //! [`cli`] and [`config`] turn the command line into per-stage options;
+//! [`cmd`] holds the subcommands (`scan`, `explain`), thin runs over the
+//! stages;
 //! [`invariants`] holds the checks the fuzz target and tests share.
 
 pub mod candidates;
 pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod corpus;
+pub mod evidence;
 pub mod exit;
 pub mod group;
 pub mod input;
@@ -36,6 +46,7 @@ pub mod normalize;
 pub mod pipeline;
 pub mod progress;
 pub mod report;
+pub mod review;
 pub mod shingle;
 pub mod sketch;
 pub mod template;

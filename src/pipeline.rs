@@ -1,8 +1,9 @@
 //! The order of the stages, and nothing else: `run` takes a config and
 //! returns the report.
 //!
-//! A scan reads every file twice at most, to keep memory proportional to the
-//! sketches rather than to the corpus text:
+//! A scan reads every file twice at most (group members once more for the
+//! HTML review page), to keep memory proportional to the sketches rather
+//! than to the corpus text:
 //! 1. every file is read, normalized and shingled; only a fingerprint of its
 //!    shingle set, its size, its sentence hashes and its MinHash signature
 //!    are kept;
@@ -13,7 +14,9 @@
 //!    in [`KEPT_TEXT_BYTES`], or else by reading the file again (a file whose
 //!    set changed meanwhile is reported, not scored); the pairs are verified
 //!    on the exact sets, and the verified pairs and exact classes are
-//!    grouped.
+//!    grouped;
+//! 4. for `--format html` only, [`crate::review`] reads the group members
+//!    again and sets each against its representative.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -24,11 +27,13 @@ use rayon::prelude::*;
 use crate::candidates::{self, Banding};
 use crate::config::Config;
 use crate::corpus::{Problem, ProblemKind, SkipReason, Source};
+use crate::evidence;
 use crate::group::{self, Completeness};
 use crate::input::{self, Loaded};
 use crate::normalize;
 use crate::progress::Progress;
 use crate::report::{Group, Member, Parameters, Report, Summary};
+use crate::review;
 use crate::shingle;
 use crate::sketch::{Hashers, Signature, Signatures};
 use crate::template::Templates;
@@ -117,7 +122,11 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
         .copied()
         .collect();
 
-    let groups = build_groups(&docs, &classes, &edges, &sets, &walk.sources);
+    let mut groups = build_groups(&docs, &classes, &edges, &sets, &walk.sources);
+    if let Some(options) = &config.review {
+        progress.stage("reading group members", groups.len());
+        review::attach(&mut groups, &walk.sources, config, options, progress);
+    }
     progress.finish();
     tally.problems.sort();
     let summary = Summary {
@@ -493,6 +502,8 @@ fn group_of(
                 containment,
                 exact,
                 words: doc.completeness.words,
+                sentences: evidence::counts(&doc.sentences, &docs[rep as usize].sentences),
+                review: None,
             }
         })
         .collect();

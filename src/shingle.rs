@@ -111,27 +111,12 @@ pub fn set(canonical: &str, options: &ShingleOptions, weight: impl Fn(u64) -> f3
     let mut tokens: Vec<u64> = Vec::new();
     let mut words = 0;
     for sentence in canonical.lines() {
-        tokens.clear();
-        if sentence.is_ascii() {
-            ascii_words(sentence, |word| tokens.push(token(word, options.seed)));
-        } else {
-            for word in sentence.unicode_words() {
-                if word.chars().any(is_unspaced) {
-                    let mut buf = [0u8; 4];
-                    tokens.extend(
-                        word.chars()
-                            .map(|c| token(c.encode_utf8(&mut buf), options.seed)),
-                    );
-                } else {
-                    tokens.push(token(word, options.seed));
-                }
-            }
-        }
+        tokenize(sentence, options.seed, &mut tokens);
         words += tokens.len();
         if tokens.is_empty() {
             continue;
         }
-        let sentence_hash = mix(window(&tokens) ^ SENTENCE_DOMAIN);
+        let sentence_hash = sentence_of(&tokens);
         sentences.push(sentence_hash);
         let start = hashes.len();
         hashes.extend(tokens.windows(size.min(tokens.len())).map(window));
@@ -161,6 +146,41 @@ pub fn set(canonical: &str, options: &ShingleOptions, weight: impl Fn(u64) -> f3
         sentences,
         words,
     }
+}
+
+/// The hash a sentence of canonical text gets in [`Shingled::sentences`]
+/// (the one template detection and sentence evidence use), or `None` for a
+/// line without a word. Sentences that differ only in punctuation or
+/// spacing hash the same, since only their words are hashed.
+pub fn sentence_hash(sentence: &str, options: &ShingleOptions) -> Option<u64> {
+    let mut tokens = Vec::new();
+    tokenize(sentence, options.seed, &mut tokens);
+    (!tokens.is_empty()).then(|| sentence_of(&tokens))
+}
+
+/// Replaces `tokens` with the token hashes of one sentence: its words, or
+/// its characters in scripts written without spaces.
+#[inline]
+fn tokenize(sentence: &str, seed: u64, tokens: &mut Vec<u64>) {
+    tokens.clear();
+    if sentence.is_ascii() {
+        ascii_words(sentence, |word| tokens.push(token(word, seed)));
+    } else {
+        for word in sentence.unicode_words() {
+            if word.chars().any(is_unspaced) {
+                let mut buf = [0u8; 4];
+                tokens.extend(word.chars().map(|c| token(c.encode_utf8(&mut buf), seed)));
+            } else {
+                tokens.push(token(word, seed));
+            }
+        }
+    }
+}
+
+/// A sentence's hash from its tokens.
+#[inline]
+fn sentence_of(tokens: &[u64]) -> u64 {
+    mix(window(tokens) ^ SENTENCE_DOMAIN)
 }
 
 /// Mixed into sentence hashes so that a one-window sentence's hash differs

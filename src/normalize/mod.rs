@@ -17,6 +17,9 @@
 //!    (UAX #29), before case folding, which those rules depend on.
 //!
 //! It never fails: any string has a canonical form, possibly empty.
+//! [`article`] is the scan's entry point; [`traced`] gives the same text and
+//! also lists what each rule removed (for `explain`), at the cost of a copy
+//! of every removed line.
 
 mod entities;
 mod rules;
@@ -32,7 +35,8 @@ use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 pub struct Canonical {
     /// One case-folded sentence per line, each line ending in `\n`.
     pub text: String,
-    /// Lines removed by a rule, in reading order.
+    /// Lines removed by a rule, in reading order; filled by [`traced`]
+    /// only, and always empty from [`article`].
     pub removed: Vec<Removed>,
 }
 
@@ -52,18 +56,38 @@ pub struct Removed {
     pub text: String,
 }
 
-/// Normalizes one article.
+/// Normalizes one article, without saying what was removed: the scan's
+/// path, which would otherwise copy every removed line of every document
+/// only to drop it.
 pub fn article(raw: &str, options: &NormalizeOptions) -> Canonical {
-    let folded = fold_characters(raw);
+    normalize(raw, options, None)
+}
+
+/// Normalizes one article and lists what the rules removed, each with the
+/// rule's name (for `explain`). The text is exactly [`article`]'s.
+pub fn traced(raw: &str, options: &NormalizeOptions) -> Canonical {
     let mut removed = Vec::new();
-    let lines = clean_lines(&folded, options, &mut removed);
+    let text = normalize(raw, options, Some(&mut removed)).text;
+    Canonical { text, removed }
+}
+
+fn normalize(
+    raw: &str,
+    options: &NormalizeOptions,
+    removed: Option<&mut Vec<Removed>>,
+) -> Canonical {
+    let folded = fold_characters(raw);
+    let lines = clean_lines(&folded, options, removed);
     let mut text = String::with_capacity(folded.len());
     for unit in paragraphs(&lines) {
         for sentence in sentences::split(&unit) {
             push_folded(sentence, &mut text);
         }
     }
-    Canonical { text, removed }
+    Canonical {
+        text,
+        removed: Vec::new(),
+    }
 }
 
 /// Step 1: character unification. Plain ASCII text without carriage returns
@@ -129,28 +153,31 @@ fn fold_char(c: char) -> char {
 /// a rule removed: it stood apart from its neighbours).
 type Line<'a> = Option<Cow<'a, str>>;
 
-/// Step 2: drop rule lines, cut links and datelines out of the rest.
+/// Step 2: drop rule lines, cut links and datelines out of the rest,
+/// recording what went into `removed` when there is one.
 fn clean_lines<'a>(
     text: &'a str,
     options: &NormalizeOptions,
-    removed: &mut Vec<Removed>,
+    mut removed: Option<&mut Vec<Removed>>,
 ) -> Vec<Line<'a>> {
+    let mut record = |rule: &'static str, text: &str| {
+        if let Some(removed) = removed.as_deref_mut() {
+            removed.push(Removed {
+                rule,
+                text: text.to_string(),
+            });
+        }
+    };
     let mut lines = Vec::new();
     let floating = rules::may_float(text);
     for raw_line in text.lines() {
         let mut line = Cow::Borrowed(raw_line.trim());
         if let Some(stripped) = rules::strip_links(&line) {
-            removed.push(Removed {
-                rule: "url",
-                text: line.to_string(),
-            });
+            record("url", &line);
             line = Cow::Owned(stripped.trim().to_string());
         }
         if let Some(rest) = rules::strip_dateline(&line) {
-            removed.push(Removed {
-                rule: "dateline",
-                text: line[..line.len() - rest.len()].trim().to_string(),
-            });
+            record("dateline", line[..line.len() - rest.len()].trim());
             line = Cow::Owned(rest.to_string());
         }
         let rule = rules::dropping_rule_in(&line, floating).or_else(|| {
@@ -160,10 +187,7 @@ fn clean_lines<'a>(
         match rule {
             _ if line.is_empty() => lines.push(None),
             Some(rule) => {
-                removed.push(Removed {
-                    rule,
-                    text: line.into_owned(),
-                });
+                record(rule, &line);
                 lines.push(None);
             }
             None => lines.push(Some(line)),
@@ -348,10 +372,18 @@ mod tests {
     #[test]
     fn rules_remove_lines_and_say_so() {
         let raw = "Osh clashes\nBy Jane Doe, BBC News\nnews.bbc.co.uk/2/hi/world/1.stm\nLONDON (Reuters) - Troops arrived in the city.\nShare this article";
-        let out = article(raw, &NormalizeOptions::default());
+        let out = traced(raw, &NormalizeOptions::default());
         assert_eq!(out.text, "osh clashes\ntroops arrived in the city.\n");
         let rules: Vec<_> = out.removed.iter().map(|r| r.rule).collect();
         assert_eq!(rules, ["byline", "url", "dateline", "share"]);
+        assert_eq!(out.removed[1].text, "news.bbc.co.uk/2/hi/world/1.stm");
+        assert_eq!(out.removed[2].text, "LONDON (Reuters) -");
+        // The scan's entry point gives the same text and records nothing.
+        let plain = article(raw, &NormalizeOptions::default());
+        assert_eq!(
+            (plain.text.as_str(), plain.removed.len()),
+            (out.text.as_str(), 0)
+        );
     }
 
     #[test]
@@ -359,7 +391,7 @@ mod tests {
         let options = NormalizeOptions {
             strip_lines: vec![regex::Regex::new("^Sponsored by ").unwrap()],
         };
-        let out = article("Real text here.\nSponsored by Acme Corp", &options);
+        let out = traced("Real text here.\nSponsored by Acme Corp", &options);
         assert_eq!(out.text, "real text here.\n");
         assert_eq!(out.removed[0].rule, "strip-line");
     }

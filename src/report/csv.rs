@@ -1,5 +1,5 @@
 //! CSV: a header, then one row per group member (the representative too),
-//! quoted as RFC 4180 asks.
+//! quoted as RFC 4180 asks. The columns are the JSON member fields.
 
 use std::io::{self, Write};
 
@@ -8,20 +8,24 @@ use super::{round, Report};
 pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "group,representative,path,jaccard,containment,exact,words"
+        "group,representative,path,jaccard,containment,exact,words,\
+         shared_sentences,only_member,only_representative"
     )?;
     for group in &report.groups {
         for member in &group.members {
             writeln!(
                 out,
-                "{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{},{}",
                 group.id,
                 field(&group.representative),
                 field(&member.path),
                 round(member.jaccard),
                 round(member.containment),
                 member.exact,
-                member.words
+                member.words,
+                member.sentences.shared,
+                member.sentences.only_a,
+                member.sentences.only_b,
             )?;
         }
     }
@@ -45,9 +49,9 @@ mod tests {
     #[test]
     fn rows_are_quoted() {
         let expected = "\
-group,representative,path,jaccard,containment,exact,words
-1,a/full.txt,a/full.txt,1,1,true,120
-1,a/full.txt,\"a/copy, \"\"2\"\".txt\",0.6123,0.95,false,80
+group,representative,path,jaccard,containment,exact,words,shared_sentences,only_member,only_representative
+1,a/full.txt,a/full.txt,1,1,true,120,9,0,0
+1,a/full.txt,\"a/copy, \"\"2\"\".txt\",0.6123,0.95,false,80,6,1,3
 ";
         assert_eq!(render(Format::Csv), expected);
     }

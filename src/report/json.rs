@@ -1,10 +1,10 @@
-//! The JSON report, and the schema it follows (schema version 1).
+//! The JSON report, and the schema it follows (schema version 2).
 //!
 //! `--format json` writes one object:
 //!
 //! ```text
 //! {
-//!   "schema_version": 1,
+//!   "schema_version": 2,
 //!   "tool": {"name": "newsdedup", "version": "0.1.0"},
 //!   "parameters": {
 //!     "normalizer": 1,          rule-table version of the normalizer
@@ -29,7 +29,13 @@
 //!         "jaccard": 1.0,       exact, against the representative
 //!         "containment": 1.0,   shared shingles / shingles of the smaller
 //!         "exact": true,        same shingle set as the representative
-//!         "words": 412}         words after normalization
+//!         "words": 412,         words after normalization
+//!         "shared_sentences": 30,    distinct sentences also in the
+//!                                    representative (same words)
+//!         "only_member": 0,          distinct sentences the representative
+//!                                    lacks
+//!         "only_representative": 0}  distinct sentences of the
+//!                                    representative this member lacks
 //!      ]}
 //!   ],
 //!   "problems": [               one per file that could not be read
@@ -54,6 +60,14 @@
 //! `no_files` (nothing to scan under the paths given). Scores carry four
 //! decimals. Every field is always present; new fields may be added within
 //! a schema version, and a removal or change of meaning bumps it.
+//!
+//! Sentence counts compare sentences by their words (punctuation and case
+//! aside) and count each distinct sentence once; a sentence with one word
+//! changed counts once in `only_member` and once in `only_representative`
+//! (`newsdedup explain` shows such near matches). For the representative
+//! itself, `shared_sentences` is its own count of distinct sentences.
+//!
+//! Version history: 2 added the three sentence counts to every member.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -63,7 +77,7 @@ use serde::Serialize;
 use super::{round, Group, Parameters, Report, Summary};
 
 /// The schema version written in every JSON and JSONL report.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 pub(super) struct Tool {
@@ -129,6 +143,9 @@ struct WireMember<'a> {
     containment: f64,
     exact: bool,
     words: usize,
+    shared_sentences: usize,
+    only_member: usize,
+    only_representative: usize,
 }
 
 impl<'a> From<&'a Group> for WireGroup<'a> {
@@ -145,6 +162,9 @@ impl<'a> From<&'a Group> for WireGroup<'a> {
                     containment: round(m.containment),
                     exact: m.exact,
                     words: m.words,
+                    shared_sentences: m.sentences.shared,
+                    only_member: m.sentences.only_a,
+                    only_representative: m.sentences.only_b,
                 })
                 .collect(),
         }
@@ -236,7 +256,8 @@ mod tests {
     #[test]
     fn json_has_the_documented_fields() {
         let value: serde_json::Value = serde_json::from_str(&render(Format::Json)).unwrap();
-        assert_eq!(value["schema_version"], 1);
+        assert_eq!(value["schema_version"], 2);
+        assert_eq!(value["groups"][0]["members"][1]["only_representative"], 3);
         assert_eq!(value["tool"]["name"], "newsdedup");
         assert_eq!(value["groups"][0]["members"][1]["jaccard"], 0.6123);
         assert_eq!(value["problems"][0]["kind"], "permission_denied");

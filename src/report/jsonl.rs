@@ -64,7 +64,7 @@ mod tests {
         assert_eq!(types, ["group", "problem", "summary"]);
         let summary: serde_json::Value =
             serde_json::from_str(text.lines().last().unwrap()).unwrap();
-        assert_eq!(summary["schema_version"], 1);
+        assert_eq!(summary["schema_version"], 2);
         assert_eq!(summary["groups"], 1);
     }
 }

@@ -3,9 +3,13 @@
 //! into any `Write` and decide nothing about terminals or exit codes.
 
 mod csv;
+pub mod explain;
+mod html;
 pub mod json;
 mod jsonl;
 mod table;
+
+pub use explain::{ExplainFormat, Explanation};
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -23,6 +27,8 @@ pub enum Format {
     Jsonl,
     /// One CSV row per group member.
     Csv,
+    /// One self-contained HTML review page.
+    Html,
 }
 
 /// Everything a scan found.
@@ -65,6 +71,40 @@ pub struct Member {
     pub exact: bool,
     /// Words in its normalized text.
     pub words: usize,
+    /// Distinct sentences it shares with the representative (`shared`),
+    /// holds alone (`only_a`) and lacks (`only_b`).
+    pub sentences: crate::evidence::Counts,
+    /// Its text against the representative's, for the review page; `None`
+    /// for the representative and in every other format.
+    pub review: Option<Review>,
+}
+
+/// A member's text set against its representative's, sentence by sentence
+/// in the representative's reading order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Review {
+    /// The rows, and how many more the page leaves out.
+    Shown {
+        /// Rows shown.
+        rows: Vec<ReviewRow>,
+        /// Rows left out (a cap on rows per member was reached).
+        hidden: usize,
+    },
+    /// Not shown, and why (a cap, or the file could not be read again).
+    Omitted(String),
+}
+
+/// One sentence row of a review: representative's side, member's side.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReviewRow {
+    /// A sentence both hold.
+    Shared(String),
+    /// A near match: the words of each side, marked when changed.
+    Near(Vec<(String, bool)>, Vec<(String, bool)>),
+    /// A sentence only the representative holds.
+    OnlyRepresentative(String),
+    /// A sentence only the member holds.
+    OnlyMember(String),
 }
 
 /// Counts for the whole run.
@@ -139,6 +179,7 @@ pub fn write(report: &Report, format: Format, out: &mut dyn Write) -> io::Result
         Format::Json => json::write(report, out)?,
         Format::Jsonl => jsonl::write(report, out)?,
         Format::Csv => csv::write(report, out)?,
+        Format::Html => html::write(report, out)?,
     }
     out.flush()
 }
@@ -175,6 +216,7 @@ fn round(score: f64) -> f64 {
 pub(crate) mod tests {
     use super::*;
     use crate::corpus::ProblemKind;
+    use crate::evidence::Counts;
 
     /// A small report with one chained group and one problem.
     pub(crate) fn sample() -> Report {
@@ -194,6 +236,12 @@ pub(crate) mod tests {
                         containment: 1.0,
                         exact: true,
                         words: 120,
+                        sentences: Counts {
+                            shared: 9,
+                            only_a: 0,
+                            only_b: 0,
+                        },
+                        review: None,
                     },
                     Member {
                         path: "a/copy, \"2\".txt".into(),
@@ -201,6 +249,23 @@ pub(crate) mod tests {
                         containment: 0.95,
                         exact: false,
                         words: 80,
+                        sentences: Counts {
+                            shared: 6,
+                            only_a: 1,
+                            only_b: 3,
+                        },
+                        review: Some(Review::Shown {
+                            rows: vec![
+                                ReviewRow::Shared("one <b>bold</b> & two.".into()),
+                                ReviewRow::Near(
+                                    vec![("77".into(), true), ("dead.".into(), false)],
+                                    vec![("78".into(), true), ("dead.".into(), false)],
+                                ),
+                                ReviewRow::OnlyRepresentative("<script>alert(1)</script>".into()),
+                                ReviewRow::OnlyMember("added \"quote\".".into()),
+                            ],
+                            hidden: 2,
+                        }),
                     },
                 ],
             }],

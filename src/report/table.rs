@@ -1,5 +1,7 @@
 //! The human table: each group with its representative first and every
-//! member's scores against it, then a one-line summary.
+//! member's scores against it, then a one-line summary. `shared`, `extra`
+//! and `missing` count distinct sentences the member shares with the
+//! representative, holds alone, and lacks.
 
 use std::io::{self, Write};
 
@@ -8,7 +10,7 @@ use super::{escape, Report};
 pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for group in &report.groups {
         writeln!(out, "group {} ({} articles)", group.id, group.members.len())?;
-        writeln!(out, "  jaccard  contain  path")?;
+        writeln!(out, "  jaccard  contain  shared  extra  missing  path")?;
         for member in &group.members {
             let note = if member.path == group.representative {
                 "  (representative)"
@@ -19,9 +21,12 @@ pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             };
             writeln!(
                 out,
-                "  {:>7.3}  {:>7.3}  {}{}",
+                "  {:>7.3}  {:>7.3}  {:>6}  {:>5}  {:>7}  {}{}",
                 member.jaccard,
                 member.containment,
+                member.sentences.shared,
+                member.sentences.only_a,
+                member.sentences.only_b,
                 escape(&member.path),
                 note
             )?;
@@ -74,9 +79,9 @@ mod tests {
     fn table_layout() {
         let expected = "\
 group 1 (2 articles)
-  jaccard  contain  path
-    1.000    1.000  a/full.txt  (representative)
-    0.612    0.950  a/copy, \"2\".txt
+  jaccard  contain  shared  extra  missing  path
+    1.000    1.000       9      0        0  a/full.txt  (representative)
+    0.612    0.950       6      1        3  a/copy, \"2\".txt
 
 1 group, 1 duplicate article among 2 articles compared; skipped 1 empty; 1 problem (see messages above)
 ";

@@ -64,6 +64,9 @@ struct Member {
     containment: f64,
     exact: bool,
     words: usize,
+    shared_sentences: usize,
+    only_member: usize,
+    only_representative: usize,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -160,7 +163,7 @@ fn json_follows_the_schema() {
     out.expect_code(2);
     let report = parse_report(&out);
 
-    same("schema_version", &1, &report.schema_version);
+    same("schema_version", &2, &report.schema_version);
     let tool = Tool {
         name: "newsdedup".into(),
         version: env!("CARGO_PKG_VERSION").into(),
@@ -205,6 +208,37 @@ fn json_follows_the_schema() {
     let truncated = &report.groups[1].members[1];
     assert!(!truncated.exact && truncated.jaccard < 1.0, "{truncated:?}");
     same("truncated containment", &1.0, &truncated.containment);
+    // Evidence against the representative: the copy holds the sentences of
+    // its first 5 paragraphs out of 6 and nothing else; the representative's own row
+    // counts its sentences; an exact copy shares them all.
+    let full = &report.groups[1].members[0];
+    same(
+        "representative's sentences",
+        &(full.shared_sentences, 0, 0),
+        &(
+            full.shared_sentences,
+            full.only_member,
+            full.only_representative,
+        ),
+    );
+    assert!(full.shared_sentences > 0, "{full:?}");
+    assert!(
+        truncated.shared_sentences > 0
+            && truncated.only_member == 0
+            && truncated.only_representative > 0
+            && truncated.shared_sentences + truncated.only_representative == full.shared_sentences,
+        "{truncated:?}"
+    );
+    let copy = &report.groups[0].members[1];
+    same(
+        "exact copy's sentences",
+        &(report.groups[0].members[0].shared_sentences, 0, 0),
+        &(
+            copy.shared_sentences,
+            copy.only_member,
+            copy.only_representative,
+        ),
+    );
 
     same("problem count", &1, &report.problems.len());
     let problem = &report.problems[0];
@@ -428,7 +462,7 @@ fn csv_has_a_header_and_a_row_per_member() {
     let mut lines = out.stdout.lines();
     same(
         "header",
-        &Some("group,representative,path,jaccard,containment,exact,words"),
+        &Some("group,representative,path,jaccard,containment,exact,words,shared_sentences,only_member,only_representative"),
         &lines.next(),
     );
     // The awkward name is quoted, its quotes doubled.
@@ -454,6 +488,9 @@ fn csv_has_a_header_and_a_row_per_member() {
                     m.containment.to_string(),
                     m.exact.to_string(),
                     m.words.to_string(),
+                    m.shared_sentences.to_string(),
+                    m.only_member.to_string(),
+                    m.only_representative.to_string(),
                 ];
                 row.to_vec()
             })
@@ -470,9 +507,9 @@ fn table_lists_groups_then_a_summary_line() {
     out.expect_code(1);
     let first_group = "\
 group 1 (2 articles)
-  jaccard  contain  path
-    1.000    1.000  news/a.txt  (representative)
-    1.000    1.000  news/b, \"copy\".txt  (same text)
+  jaccard  contain  shared  extra  missing  path
+    1.000    1.000      13      0        0  news/a.txt  (representative)
+    1.000    1.000      13      0        0  news/b, \"copy\".txt  (same text)
 ";
     assert!(
         out.stdout.starts_with(first_group),

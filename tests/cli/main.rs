@@ -49,3 +49,14 @@ mod load;
 
 /// One test per fixed bug, named after its issue.
 mod regression;
+
+/// `newsdedup explain A B`: side by side, near matches, colour, its JSON
+/// contract, agreement with scan's figures, errors.
+mod explain;
+
+/// `scan --format html`: the review page's content, escaping and order.
+mod review;
+
+/// The review page in a real headless browser (Debian's chromium), with a
+/// screenshot kept; skipped with a message where chromium is missing.
+mod browser;

@@ -1,0 +1,68 @@
+//! `newsdedup scan PATH...`: runs the pipeline, names skipped files and
+//! problems on the error stream, writes the report, and gives the verdict.
+
+use std::io::{self, IsTerminal, Write};
+
+use anyhow::{Context, Result};
+
+use crate::config::Config;
+use crate::exit::ExitStatus;
+use crate::pipeline;
+use crate::progress::Progress;
+use crate::report::{self, Format};
+
+/// What a scan prints besides the report.
+#[derive(Clone, Copy, Debug)]
+pub struct Messages {
+    /// No progress display and no timing line.
+    pub quiet: bool,
+    /// Name every skipped file.
+    pub verbose: bool,
+}
+
+/// Runs a scan and writes its report to `out`, messages to `err`.
+pub fn run(
+    config: &Config,
+    format: Format,
+    messages: Messages,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitStatus> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build_global()
+        .context("cannot start worker threads")?;
+    let progress = Progress::new(!messages.quiet && io::stderr().is_terminal());
+    let report = pipeline::run(config, &progress);
+    // Messages are best effort: a closed error stream must not stop the
+    // report or change the verdict.
+    if messages.verbose {
+        for (path, reason) in &report.skipped_files {
+            let path = report::escape(path);
+            let _ = writeln!(err, "newsdedup: {path}: skipped: {}", reason.describe());
+        }
+    }
+    for problem in &report.problems {
+        let path = report::escape(&problem.path);
+        let _ = writeln!(
+            err,
+            "newsdedup: {path}: {}",
+            report::escape(&problem.detail)
+        );
+    }
+    let status = ExitStatus::of(&report);
+    match report::write(&report, format, out) {
+        // A reader that went away (`| head`) has what it wanted: the verdict
+        // stands, and there is nothing to complain about.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(status),
+        result => result.context("cannot write the report to standard output")?,
+    }
+    if !messages.quiet {
+        let _ = writeln!(
+            err,
+            "newsdedup: scanned in {:.2} s",
+            report.summary.elapsed_seconds
+        );
+    }
+    Ok(status)
+}
