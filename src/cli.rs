@@ -7,7 +7,8 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{
-    Config, InputOptions, NormalizeOptions, ShingleOptions, SketchOptions, VerifyOptions,
+    Config, InputFormat, InputOptions, NormalizeOptions, ShingleOptions, SketchOptions,
+    VerifyOptions,
 };
 use crate::report::Format;
 
@@ -20,9 +21,9 @@ Examples:
 Exit status:
   0  no duplicate groups (and no errors)
   1  duplicate groups found
-  2  an error: a path that does not exist, a file that could not be read,
-     output that could not be written, or nothing to scan; results for
-     everything that could be read are still printed
+  2  an error: a path that does not exist, a file or record that could not
+     be read, output that could not be written, or nothing to scan;
+     results for everything that could be read are still printed
   2 wins over 1. Note this is the reverse of grep, where 0 means found.";
 
 /// Find near-duplicate articles in scraped news corpora.
@@ -55,12 +56,80 @@ pub enum FormatArg {
     Csv,
 }
 
+/// Input formats, as typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InputFormatArg {
+    /// JSON Lines for .jsonl and .ndjson names, one article per file otherwise.
+    Auto,
+    /// Every file is one article.
+    Text,
+    /// Every file holds one JSON object per line.
+    Jsonl,
+}
+
 /// Arguments of `newsdedup scan`.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files and folders to scan; folders are walked recursively.
-    #[arg(value_name = "PATH", required = true)]
+    /// Files and folders to scan; folders are walked recursively; - is one
+    /// article on standard input.
+    ///
+    /// Standard input is read only when - is given (or --files-from -),
+    /// never guessed.
+    #[arg(value_name = "PATH", required_unless_present = "files_from")]
     pub paths: Vec<PathBuf>,
+
+    /// Also scan the paths listed in FILE, one per line (- for standard
+    /// input).
+    ///
+    /// Listed paths are treated like paths given as arguments: folders are
+    /// walked, files are always read. With -0 the names are separated by NUL
+    /// bytes, so any name survives (find -print0).
+    #[arg(long, value_name = "FILE", help_heading = "Input")]
+    pub files_from: Option<PathBuf>,
+
+    /// Names in --files-from are separated by NUL bytes, not lines.
+    #[arg(short = '0', long = "null", help_heading = "Input")]
+    pub null: bool,
+
+    /// Walk only files matching GLOB; !GLOB excludes (repeatable).
+    ///
+    /// Globs apply to files met while walking folders, relative to the
+    /// folder given (e.g. -g '*.txt' -g '!drafts/**'), with the last match
+    /// winning; files named directly are always read.
+    #[arg(short = 'g', long, value_name = "GLOB", help_heading = "Input")]
+    pub glob: Vec<String>,
+
+    /// Also walk hidden files and folders (names starting with a dot).
+    #[arg(long, help_heading = "Input")]
+    pub hidden: bool,
+
+    /// Walk files that .gitignore, .ignore or git's exclude files ignore.
+    ///
+    /// By default these files are honoured while walking folders, as
+    /// ripgrep and fd do (.gitignore inside a git repository only).
+    #[arg(long, help_heading = "Input")]
+    pub no_ignore: bool,
+
+    /// How to read files.
+    ///
+    /// JSON Lines holds one JSON object per line, each one article; its
+    /// records are named by path and line (and id) in every report. gzip
+    /// and zstd files are decompressed whatever the format.
+    #[arg(long, value_enum, value_name = "FORMAT", help_heading = "Input",
+          default_value_t = InputFormatArg::Auto)]
+    pub input_format: InputFormatArg,
+
+    /// JSON Lines: the field holding the article text (a.b for nested).
+    #[arg(long, value_name = "FIELD", help_heading = "Input",
+          default_value_t = InputOptions::default().text_field)]
+    pub text_field: String,
+
+    /// JSON Lines: the field holding the record id (a.b for nested).
+    ///
+    /// Records without it are named by their line number.
+    #[arg(long, value_name = "FIELD", help_heading = "Input",
+          default_value_t = InputOptions::default().id_field)]
+    pub id_field: String,
 
     /// Follow symbolic links while walking folders.
     ///
@@ -71,6 +140,10 @@ pub struct ScanArgs {
     pub follow: bool,
 
     /// Skip files larger than this many bytes.
+    ///
+    /// The limit applies after decompression too (so a decompression bomb is
+    /// skipped, never held), to each line of a JSON Lines file, and to
+    /// standard input.
     #[arg(long, value_name = "BYTES", help_heading = "Input",
           default_value_t = InputOptions::default().max_bytes)]
     pub max_bytes: u64,
@@ -202,6 +275,23 @@ impl ScanArgs {
                 );
             }
         }
+        let stdin = std::path::Path::new(crate::input::STDIN);
+        if self.files_from.as_deref() == Some(stdin) && self.paths.iter().any(|p| p == stdin) {
+            bail!("standard input can be read once: give either --files-from - or the path -");
+        }
+        for (flag, field) in [
+            ("--text-field", &self.text_field),
+            ("--id-field", &self.id_field),
+        ] {
+            if field.is_empty() {
+                bail!("{flag} must name a field");
+            }
+        }
+        for glob in &self.glob {
+            ignore::overrides::OverrideBuilder::new(".")
+                .add(glob)
+                .with_context(|| format!("--glob {glob:?} is not a valid glob"))?;
+        }
         let strip_lines = self
             .strip_line
             .iter()
@@ -216,6 +306,18 @@ impl ScanArgs {
                 paths: self.paths.clone(),
                 follow_links: self.follow,
                 max_bytes: self.max_bytes,
+                files_from: self.files_from.clone(),
+                null_separated: self.null,
+                globs: self.glob.clone(),
+                hidden: self.hidden,
+                ignore_files: !self.no_ignore,
+                format: match self.input_format {
+                    InputFormatArg::Auto => InputFormat::Auto,
+                    InputFormatArg::Text => InputFormat::Text,
+                    InputFormatArg::Jsonl => InputFormat::Jsonl,
+                },
+                text_field: self.text_field.clone(),
+                id_field: self.id_field.clone(),
             },
             normalize: NormalizeOptions { strip_lines },
             shingle: ShingleOptions {
@@ -270,6 +372,10 @@ mod tests {
         assert!(err(&["d", "--bands", "200"])
             .contains("--bands must be from 1 to --permutations (128)"));
         assert!(err(&["d", "--strip-line", "("]).contains("--strip-line \"(\" is not a valid"));
+        assert!(err(&["-", "--files-from", "-"]).contains("standard input can be read once"));
+        assert!(err(&["d", "--glob", "a{"]).contains("--glob \"a{\" is not a valid glob"));
+        assert!(err(&["d", "--text-field", ""]).contains("--text-field must name a field"));
+        assert!(scan(&["--files-from", "list.txt"]).is_ok());
         assert_eq!(
             scan(&["d", "--threshold", "0.7"]).unwrap().verify.threshold,
             0.7

@@ -4,8 +4,10 @@
 //! (`pipeline::run` is the only code that knows the order):
 //!
 //! - [`input`] walks the paths (sorted, each file once, links skipped unless
-//!   followed) and reads files as text: byte order marks handled, UTF-16
-//!   decoded, invalid UTF-8 replaced, binary and oversized files skipped.
+//!   followed, hidden and ignored files and globs honoured) and reads files,
+//!   JSON Lines records and standard input as text: gzip and zstd
+//!   decompressed, byte order marks handled, UTF-16 decoded, invalid UTF-8
+//!   replaced, binary and oversized inputs skipped.
 //! - [`normalize`] turns raw text into canonical text, one case-folded
 //!   sentence per line, without bylines, links, footers and other scraping
 //!   boilerplate, so re-scrapes and reflowed copies read the same.

@@ -60,7 +60,8 @@ fn run() -> Result<ExitStatus> {
         }
     }
     for problem in &report.problems {
-        let path = report::escape(&problem.path);
+        let label = problem.label();
+        let path = report::escape(&label);
         eprintln!("newsdedup: {path}: {}", report::escape(&problem.detail));
     }
     let status = ExitStatus::of(&report);

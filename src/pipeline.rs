@@ -1,28 +1,31 @@
 //! The order of the stages, and nothing else: `run` takes a config and
 //! returns the report.
 //!
-//! A scan reads every file twice at most, to keep memory proportional to the
-//! sketches rather than to the corpus text:
-//! 1. every file is read, normalized and shingled; only a fingerprint of its
+//! A scan reads every input twice at most, to keep memory proportional to the
+//! sketches rather than to the corpus text (standard input, which cannot be
+//! read twice, is the exception: its bytes are kept from the walk):
+//! 1. every article (a file, or a record of a JSON Lines file) is read,
+//!    normalized and shingled; only a fingerprint of its
 //!    shingle set, its size, its sentence hashes and its MinHash signature
 //!    are kept;
 //! 2. documents with identical shingle sets form exact classes, and one
 //!    member of each class goes into the candidate search;
-//! 3. the files behind candidate pairs are read again and their shingle sets
+//! 3. the articles behind candidate pairs are read again (a JSON Lines file
+//!    once for all its records that are needed) and their shingle sets
 //!    rebuilt (a file whose set changed meanwhile is reported, not scored),
 //!    the pairs are verified on the exact sets, and the verified pairs and
 //!    exact classes are grouped.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
 use rayon::prelude::*;
 
 use crate::candidates::{self, Banding};
 use crate::config::Config;
-use crate::corpus::{Problem, ProblemKind, SkipReason, Source};
+use crate::corpus::{label, Problem, ProblemKind, Record, SkipReason, Source};
 use crate::group::{self, Completeness};
-use crate::input::{self, Loaded};
+use crate::input::{self, Found, Loaded};
 use crate::normalize;
 use crate::progress::Progress;
 use crate::report::{Group, Member, Parameters, Report, Summary};
@@ -51,13 +54,17 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
 
     progress.stage("reading", walk.sources.len());
     let hashers = Hashers::new(&config.sketch);
-    let outcomes: Vec<FirstPass> = walk
+    let outcomes: Vec<Vec<Outcome>> = walk
         .sources
         .par_iter()
         .map(|source| {
-            let outcome = first_pass(source, config, &hashers);
+            let mut found = Vec::new();
+            input::read(source, &config.input, None, &mut |article| {
+                let Found { line, id, loaded } = article;
+                found.push((line, id, first_pass(loaded, config, &hashers)));
+            });
             progress.step();
-            outcome
+            found
         })
         .collect();
     let docs = tally.collect(outcomes, &walk.sources);
@@ -102,6 +109,9 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
     let groups = build_groups(&docs, &classes, &edges, &sets, &walk.sources);
     progress.finish();
     tally.problems.sort();
+    // A JSON Lines file that fails as a whole on its second read fails once
+    // for every record needed from it: say so once.
+    tally.problems.dedup();
     let summary = Summary {
         files_seen: walk.sources.len() + walk.skipped.len(),
         articles_compared: docs.len(),
@@ -161,6 +171,8 @@ fn parameters(config: &Config, banding: Banding) -> Parameters {
         template_docs: config.verify.template_docs,
         max_bytes: config.input.max_bytes,
         follow_links: config.input.follow_links,
+        text_field: config.input.text_field.clone(),
+        id_field: config.input.id_field.clone(),
     }
 }
 
@@ -171,22 +183,22 @@ fn no_files(config: &Config) -> Problem {
         .iter()
         .map(|p| p.to_string_lossy().into_owned())
         .collect();
-    Problem {
-        path: paths.join(" "),
-        kind: ProblemKind::NoFiles,
-        detail: "no files to scan".to_string(),
-    }
+    Problem::new(&paths.join(" "), ProblemKind::NoFiles, "no files to scan")
 }
 
 /// A document kept after the first pass.
 struct Doc {
-    /// Index into the walk's sources.
-    source: usize,
+    /// Where it came from.
+    record: Record,
     fingerprint: u128,
     completeness: Completeness,
     signature: Signature,
     sentences: Vec<u64>,
 }
+
+/// The first pass over one article: its line and id (in a JSON Lines
+/// source), and what became of it.
+type Outcome = (Option<u64>, Option<String>, FirstPass);
 
 enum FirstPass {
     Doc {
@@ -200,13 +212,13 @@ enum FirstPass {
     Failed(Problem),
 }
 
-/// Reads, normalizes and shingles one file: the work both passes share.
+/// Normalizes and shingles one article's text: the work both passes share.
 fn analyse(
-    source: &Source,
+    loaded: Loaded,
     config: &Config,
     weight: impl Fn(u64) -> f32,
 ) -> Result<(Shingled, bool), FirstPass> {
-    match input::read(source, &config.input) {
+    match loaded {
         Loaded::Text { text, lossy } => {
             let canonical = normalize::article(&text, &config.normalize);
             // The raw text is not needed any more: free it before shingling,
@@ -222,9 +234,9 @@ fn analyse(
     }
 }
 
-fn first_pass(source: &Source, config: &Config, hashers: &Hashers) -> FirstPass {
+fn first_pass(loaded: Loaded, config: &Config, hashers: &Hashers) -> FirstPass {
     // Templates are not known yet: they are learned from this pass.
-    let (shingled, lossy) = match analyse(source, config, |_| 1.0) {
+    let (shingled, lossy) = match analyse(loaded, config, |_| 1.0) {
         Ok(done) => done,
         Err(outcome) => return outcome,
     };
@@ -263,28 +275,35 @@ impl Tally {
         self.skipped_files.push((path.to_string(), reason));
     }
 
-    fn collect(&mut self, outcomes: Vec<FirstPass>, sources: &[Source]) -> Vec<Doc> {
+    /// Keeps the documents of the first pass, in source order and line
+    /// order within a source (so document ids follow path and line), and
+    /// counts the rest.
+    fn collect(&mut self, outcomes: Vec<Vec<Outcome>>, sources: &[Source]) -> Vec<Doc> {
         let mut docs = Vec::new();
-        for (source, outcome) in outcomes.into_iter().enumerate() {
-            match outcome {
-                FirstPass::Doc {
-                    fingerprint,
-                    completeness,
-                    signature,
-                    sentences,
-                    lossy,
-                } => {
-                    self.lossy += usize::from(lossy);
-                    docs.push(Doc {
-                        source,
+        for (source, found) in outcomes.into_iter().enumerate() {
+            for (line, id, outcome) in found {
+                match outcome {
+                    FirstPass::Doc {
                         fingerprint,
                         completeness,
                         signature,
                         sentences,
-                    });
+                        lossy,
+                    } => {
+                        self.lossy += usize::from(lossy);
+                        docs.push(Doc {
+                            record: Record { source, line, id },
+                            fingerprint,
+                            completeness,
+                            signature,
+                            sentences,
+                        });
+                    }
+                    FirstPass::Skip(reason) => {
+                        self.skip(&label(&sources[source].display, line), reason);
+                    }
+                    FirstPass::Failed(problem) => self.problems.push(problem),
                 }
-                FirstPass::Skip(reason) => self.skip(&sources[source].display, reason),
-                FirstPass::Failed(problem) => self.problems.push(problem),
             }
         }
         docs
@@ -328,6 +347,10 @@ impl Classes {
     }
 }
 
+/// The records needed from one source in the second pass: each one's line
+/// (in a JSON Lines source) and class, in line order.
+type Wanted = Vec<(Option<u64>, u32)>;
+
 /// Second pass: rebuilds the shingles of every class in a candidate pair,
 /// now with template sentences known. A file that fails now, or whose set no
 /// longer matches its fingerprint, is reported and left out.
@@ -343,26 +366,58 @@ fn reload(
     let mut needed: Vec<u32> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
     needed.sort_unstable();
     needed.dedup();
-    let loaded: Vec<(u32, Result<Compared, Problem>)> = needed
+    // Group the needed records by source, so a JSON Lines file is read once
+    // for all of them, in line order.
+    let mut by_source: BTreeMap<usize, Wanted> = BTreeMap::new();
+    for &class in &needed {
+        let record = &docs[classes.reps[class as usize]].record;
+        by_source
+            .entry(record.source)
+            .or_default()
+            .push((record.line, class));
+    }
+    let by_source: Vec<(usize, Wanted)> = by_source.into_iter().collect();
+    let loaded: Vec<(u32, Result<Compared, Problem>)> = by_source
         .par_iter()
-        .map(|&class| {
-            let doc = &docs[classes.reps[class as usize]];
-            let source = &sources[doc.source];
-            let result = match analyse(source, config, |s| templates.weight(s)) {
-                Ok((shingled, _)) if shingled.set.fingerprint() == doc.fingerprint => {
-                    Ok(Compared {
-                        set: shingled.set,
-                        weights: shingled.weights,
-                    })
-                }
-                Err(FirstPass::Failed(problem)) => Err(problem),
-                _ => Err(Problem {
-                    path: source.display.clone(),
-                    kind: ProblemKind::Changed,
-                    detail: "file changed during the scan; left out of grouping".to_string(),
-                }),
+        .flat_map_iter(|(source, wanted)| {
+            let source = &sources[*source];
+            let lines: Vec<u64> = wanted.iter().filter_map(|&(line, _)| line).collect();
+            let mut found: HashMap<Option<u64>, Loaded> = HashMap::new();
+            input::read(source, &config.input, Some(&lines), &mut |article| {
+                found.insert(article.line, article.loaded);
+            });
+            // A failure of the whole source (it vanished, its compressed data
+            // broke) stands for each of its records.
+            let whole = match found.get(&None) {
+                Some(Loaded::Failed(problem)) if source.jsonl => Some(problem.clone()),
+                _ => None,
             };
-            (class, result)
+            wanted
+                .iter()
+                .map(|&(line, class)| {
+                    let doc = &docs[classes.reps[class as usize]];
+                    let changed = || Problem {
+                        path: source.display.clone(),
+                        line,
+                        kind: ProblemKind::Changed,
+                        detail: "file changed during the scan; left out of grouping".to_string(),
+                    };
+                    let result = match found.remove(&line) {
+                        Some(loaded) => match analyse(loaded, config, |s| templates.weight(s)) {
+                            Ok((shingled, _)) if shingled.set.fingerprint() == doc.fingerprint => {
+                                Ok(Compared {
+                                    set: shingled.set,
+                                    weights: shingled.weights,
+                                })
+                            }
+                            Err(FirstPass::Failed(problem)) => Err(problem),
+                            _ => Err(changed()),
+                        },
+                        None => Err(whole.clone().unwrap_or_else(changed)),
+                    };
+                    (class, result)
+                })
+                .collect::<Vec<_>>()
         })
         .collect();
     let mut sets = HashMap::new();
@@ -400,7 +455,9 @@ fn build_groups(
         .into_iter()
         .map(|members| group_of(&members, docs, classes, sets, sources))
         .collect();
-    groups.sort_by(|a, b| a.representative.cmp(&b.representative));
+    groups.sort_by(|a, b| {
+        (&a.representative, a.members[0].line).cmp(&(&b.representative, b.members[0].line))
+    });
     for (i, group) in groups.iter_mut().enumerate() {
         group.id = i + 1;
     }
@@ -434,7 +491,9 @@ fn group_of(
                 (scores.jaccard, scores.containment, false)
             };
             Member {
-                path: sources[doc.source].display.clone(),
+                path: sources[doc.record.source].display.clone(),
+                line: doc.record.line,
+                id: doc.record.id.clone(),
                 jaccard,
                 containment,
                 exact,
@@ -444,7 +503,7 @@ fn group_of(
         .collect();
     Group {
         id: 0,
-        representative: sources[docs[rep as usize].source].display.clone(),
+        representative: sources[docs[rep as usize].record.source].display.clone(),
         members,
     }
 }

@@ -1,5 +1,6 @@
 //! CSV: a header, then one row per group member (the representative too),
-//! quoted as RFC 4180 asks.
+//! quoted as RFC 4180 asks. `line` and `id` are empty for whole files; they
+//! come last, so readers of the first seven columns are unaffected.
 
 use std::io::{self, Write};
 
@@ -8,20 +9,22 @@ use super::{round, Report};
 pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "group,representative,path,jaccard,containment,exact,words"
+        "group,representative,path,jaccard,containment,exact,words,line,id"
     )?;
     for group in &report.groups {
         for member in &group.members {
             writeln!(
                 out,
-                "{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{}",
                 group.id,
                 field(&group.representative),
                 field(&member.path),
                 round(member.jaccard),
                 round(member.containment),
                 member.exact,
-                member.words
+                member.words,
+                member.line.map(|l| l.to_string()).unwrap_or_default(),
+                field(member.id.as_deref().unwrap_or_default()),
             )?;
         }
     }
@@ -45,9 +48,9 @@ mod tests {
     #[test]
     fn rows_are_quoted() {
         let expected = "\
-group,representative,path,jaccard,containment,exact,words
-1,a/full.txt,a/full.txt,1,1,true,120
-1,a/full.txt,\"a/copy, \"\"2\"\".txt\",0.6123,0.95,false,80
+group,representative,path,jaccard,containment,exact,words,line,id
+1,a/full.txt,a/full.txt,1,1,true,120,,
+1,a/full.txt,\"a/copy, \"\"2\"\".txt\",0.6123,0.95,false,80,,
 ";
         assert_eq!(render(Format::Csv), expected);
     }

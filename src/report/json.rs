@@ -1,10 +1,10 @@
-//! The JSON report, and the schema it follows (schema version 1).
+//! The JSON report, and the schema it follows (schema version 2).
 //!
 //! `--format json` writes one object:
 //!
 //! ```text
 //! {
-//!   "schema_version": 1,
+//!   "schema_version": 2,
 //!   "tool": {"name": "newsdedup", "version": "0.1.0"},
 //!   "parameters": {
 //!     "normalizer": 1,          rule-table version of the normalizer
@@ -19,13 +19,17 @@
 //!     "containment": 0.8,       containment at which a pair is a duplicate
 //!     "template_docs": 10,      a sentence in this many texts is template
 //!     "max_bytes": 67108864,    larger files are skipped
-//!     "follow_links": false
+//!     "follow_links": false,
+//!     "text_field": "text",     JSON Lines: field holding the article
+//!     "id_field": "id"          JSON Lines: field holding the record id
 //!   },
 //!   "groups": [
 //!     {"id": 1,                 1-based, in order of representative path
 //!      "representative": "dir/a.txt",
-//!      "members": [             representative first, then by path
+//!      "members": [             representative first, then by path and line
 //!        {"path": "dir/a.txt",
+//!         "line": null,         line of a JSON Lines record, else null
+//!         "id": null,           its --id-field value (a string), else null
 //!         "jaccard": 1.0,       exact, against the representative
 //!         "containment": 1.0,   shared shingles / shingles of the smaller
 //!         "exact": true,        same shingle set as the representative
@@ -33,7 +37,8 @@
 //!      ]}
 //!   ],
 //!   "problems": [               one per file that could not be read
-//!     {"path": "dir/b.txt", "kind": "permission_denied", "detail": "..."}
+//!     {"path": "dir/b.txt", "line": null,
+//!      "kind": "permission_denied", "detail": "..."}
 //!   ],
 //!   "summary": {
 //!     "files_seen": 3, "articles_compared": 2,
@@ -51,9 +56,16 @@
 //!
 //! Problem kinds: `not_found`, `permission_denied`, `not_regular`,
 //! `link_loop`, `changed` (the file changed during the scan), `io`,
-//! `no_files` (nothing to scan under the paths given). Scores carry four
-//! decimals. Every field is always present; new fields may be added within
-//! a schema version, and a removal or change of meaning bumps it.
+//! `no_files` (nothing to scan under the paths given), `invalid_record` (a
+//! JSON Lines line that is not an object with a string text field; `line`
+//! names it). Scores carry four decimals. Every field is always present;
+//! new fields may be added within a schema version, and a removal or change
+//! of meaning bumps it.
+//!
+//! Version 2 (from version 1): an article may be one line of a JSON Lines
+//! file, so `path` alone no longer names it: members and problems gained
+//! `line` (and members `id`); parameters gained `text_field` and
+//! `id_field`.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -63,7 +75,7 @@ use serde::Serialize;
 use super::{round, Group, Parameters, Report, Summary};
 
 /// The schema version written in every JSON and JSONL report.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 pub(super) struct Tool {
@@ -92,6 +104,8 @@ pub(super) struct WireParameters<'a> {
     template_docs: usize,
     max_bytes: u64,
     follow_links: bool,
+    text_field: &'a str,
+    id_field: &'a str,
 }
 
 impl<'a> From<&'a Parameters> for WireParameters<'a> {
@@ -111,6 +125,8 @@ impl<'a> From<&'a Parameters> for WireParameters<'a> {
             template_docs: p.template_docs,
             max_bytes: p.max_bytes,
             follow_links: p.follow_links,
+            text_field: &p.text_field,
+            id_field: &p.id_field,
         }
     }
 }
@@ -125,6 +141,8 @@ pub(super) struct WireGroup<'a> {
 #[derive(Serialize)]
 struct WireMember<'a> {
     path: &'a str,
+    line: Option<u64>,
+    id: Option<&'a str>,
     jaccard: f64,
     containment: f64,
     exact: bool,
@@ -141,6 +159,8 @@ impl<'a> From<&'a Group> for WireGroup<'a> {
                 .iter()
                 .map(|m| WireMember {
                     path: &m.path,
+                    line: m.line,
+                    id: m.id.as_deref(),
                     jaccard: round(m.jaccard),
                     containment: round(m.containment),
                     exact: m.exact,
@@ -154,6 +174,7 @@ impl<'a> From<&'a Group> for WireGroup<'a> {
 #[derive(Serialize)]
 pub(super) struct WireProblem<'a> {
     pub(super) path: &'a str,
+    pub(super) line: Option<u64>,
     pub(super) kind: &'static str,
     pub(super) detail: &'a str,
 }
@@ -199,6 +220,7 @@ pub(super) fn problems(report: &Report) -> Vec<WireProblem<'_>> {
         .iter()
         .map(|p| WireProblem {
             path: &p.path,
+            line: p.line,
             kind: p.kind.as_str(),
             detail: &p.detail,
         })
@@ -236,7 +258,11 @@ mod tests {
     #[test]
     fn json_has_the_documented_fields() {
         let value: serde_json::Value = serde_json::from_str(&render(Format::Json)).unwrap();
-        assert_eq!(value["schema_version"], 1);
+        assert_eq!(value["schema_version"], 2);
+        assert_eq!(
+            value["groups"][0]["members"][0]["line"],
+            serde_json::Value::Null
+        );
         assert_eq!(value["tool"]["name"], "newsdedup");
         assert_eq!(value["groups"][0]["members"][1]["jaccard"], 0.6123);
         assert_eq!(value["problems"][0]["kind"], "permission_denied");

@@ -10,7 +10,7 @@ mod table;
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use crate::corpus::{Problem, SkipReason};
+use crate::corpus::{label, Problem, SkipReason};
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,6 +57,10 @@ pub struct Group {
 pub struct Member {
     /// The path as reported.
     pub path: String,
+    /// Line of the record, for an article read from a JSON Lines file.
+    pub line: Option<u64>,
+    /// The record's id, for a JSON Lines record that has one.
+    pub id: Option<String>,
     /// Exact Jaccard similarity to the representative.
     pub jaccard: f64,
     /// Exact containment with the representative.
@@ -65,6 +69,14 @@ pub struct Member {
     pub exact: bool,
     /// Words in its normalized text.
     pub words: usize,
+}
+
+impl Member {
+    /// How messages and the table name it: `path`, or `path:line` for a
+    /// JSON Lines record.
+    pub fn label(&self) -> String {
+        label(&self.path, self.line)
+    }
 }
 
 /// Counts for the whole run.
@@ -129,6 +141,10 @@ pub struct Parameters {
     pub max_bytes: u64,
     /// Whether links were followed.
     pub follow_links: bool,
+    /// Field of a JSON Lines record holding the text.
+    pub text_field: String,
+    /// Field of a JSON Lines record holding its id.
+    pub id_field: String,
 }
 
 /// Writes the report in a format and flushes it, so a full disk is an error
@@ -190,6 +206,8 @@ pub(crate) mod tests {
                 members: vec![
                     Member {
                         path: "a/full.txt".into(),
+                        line: None,
+                        id: None,
                         jaccard: 1.0,
                         containment: 1.0,
                         exact: true,
@@ -197,6 +215,8 @@ pub(crate) mod tests {
                     },
                     Member {
                         path: "a/copy, \"2\".txt".into(),
+                        line: None,
+                        id: None,
                         jaccard: 0.612_34,
                         containment: 0.95,
                         exact: false,
@@ -205,11 +225,11 @@ pub(crate) mod tests {
                 ],
             }],
             skipped_files: Vec::new(),
-            problems: vec![Problem {
-                path: "a/bad.txt".into(),
-                kind: ProblemKind::PermissionDenied,
-                detail: "Permission denied (os error 13)".into(),
-            }],
+            problems: vec![Problem::new(
+                "a/bad.txt",
+                ProblemKind::PermissionDenied,
+                "Permission denied (os error 13)",
+            )],
             summary: Summary {
                 files_seen: 4,
                 articles_compared: 2,

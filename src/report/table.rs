@@ -1,5 +1,6 @@
 //! The human table: each group with its representative first and every
-//! member's scores against it, then a one-line summary.
+//! member's scores against it, then a one-line summary. A JSON Lines record
+//! is shown as `path:line`, with its id when it has one.
 
 use std::io::{self, Write};
 
@@ -7,23 +8,27 @@ use super::{escape, Report};
 
 pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for group in &report.groups {
+        let representative = &group.members[0];
         writeln!(out, "group {} ({} articles)", group.id, group.members.len())?;
         writeln!(out, "  jaccard  contain  path")?;
         for member in &group.members {
-            let note = if member.path == group.representative {
+            let note = if std::ptr::eq(member, representative) {
                 "  (representative)"
             } else if member.exact {
                 "  (same text)"
             } else {
                 ""
             };
+            let id = match &member.id {
+                Some(id) => format!(" [id {}]", escape(id)),
+                None => String::new(),
+            };
             writeln!(
                 out,
-                "  {:>7.3}  {:>7.3}  {}{}",
+                "  {:>7.3}  {:>7.3}  {}{id}{note}",
                 member.jaccard,
                 member.containment,
-                escape(&member.path),
-                note
+                escape(&member.label()),
             )?;
         }
         writeln!(out)?;

@@ -46,6 +46,8 @@ struct Parameters {
     template_docs: usize,
     max_bytes: u64,
     follow_links: bool,
+    text_field: String,
+    id_field: String,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -60,6 +62,8 @@ struct Group {
 #[serde(deny_unknown_fields)]
 struct Member {
     path: String,
+    line: Option<u64>,
+    id: Option<String>,
     jaccard: f64,
     containment: f64,
     exact: bool,
@@ -70,6 +74,7 @@ struct Member {
 #[serde(deny_unknown_fields)]
 struct Problem {
     path: String,
+    line: Option<u64>,
     kind: String,
     detail: String,
 }
@@ -160,7 +165,7 @@ fn json_follows_the_schema() {
     out.expect_code(2);
     let report = parse_report(&out);
 
-    same("schema_version", &1, &report.schema_version);
+    same("schema_version", &2, &report.schema_version);
     let tool = Tool {
         name: "newsdedup".into(),
         version: env!("CARGO_PKG_VERSION").into(),
@@ -169,6 +174,11 @@ fn json_follows_the_schema() {
     let p = &report.parameters;
     assert!(p.bands * p.rows <= p.permutations, "{p:?}");
     same("follow_links", &false, &p.follow_links);
+    same(
+        "JSON Lines fields",
+        &("text", "id"),
+        &(p.text_field.as_str(), p.id_field.as_str()),
+    );
 
     let members: Vec<Vec<&str>> = report
         .groups
@@ -186,6 +196,14 @@ fn json_follows_the_schema() {
             "representative",
             &group.members[0].path,
             &group.representative,
+        );
+        // Files have no line or id.
+        assert!(
+            group
+                .members
+                .iter()
+                .all(|m| m.line.is_none() && m.id.is_none()),
+            "{group:?}"
         );
         let head = &group.members[0];
         assert!(
@@ -213,6 +231,7 @@ fn json_follows_the_schema() {
         &("gone.txt", "not_found"),
         &(problem.path.as_str(), problem.kind.as_str()),
     );
+    same("problem line", &None, &problem.line);
     assert!(!problem.detail.is_empty());
 
     let s = &report.summary;
@@ -428,7 +447,7 @@ fn csv_has_a_header_and_a_row_per_member() {
     let mut lines = out.stdout.lines();
     same(
         "header",
-        &Some("group,representative,path,jaccard,containment,exact,words"),
+        &Some("group,representative,path,jaccard,containment,exact,words,line,id"),
         &lines.next(),
     );
     // The awkward name is quoted, its quotes doubled.
@@ -454,6 +473,8 @@ fn csv_has_a_header_and_a_row_per_member() {
                     m.containment.to_string(),
                     m.exact.to_string(),
                     m.words.to_string(),
+                    m.line.map(|l| l.to_string()).unwrap_or_default(),
+                    m.id.clone().unwrap_or_default(),
                 ];
                 row.to_vec()
             })

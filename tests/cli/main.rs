@@ -40,6 +40,10 @@ mod determinism;
 /// copy of `-h`.
 mod output;
 
+/// JSON Lines, gzip and zstd, --files-from, standard input, globs, hidden
+/// files and ignore files.
+mod inputs;
+
 /// The robustness catalog: one test per case of the reliability notes.
 mod catalog;
 
