@@ -17,14 +17,18 @@ Examples:
   newsdedup scan corpus/                      groups as a table
   newsdedup scan corpus/ --format json | jq '.groups[].members[].path'
   newsdedup scan batch/ --format csv > groups.csv
+  newsdedup scan corpus/ --write-baseline dedup.baseline   accept today's groups
+  newsdedup scan corpus/ --baseline dedup.baseline         fail only on new ones
 
 Exit status:
   0  no duplicate groups (and no errors)
-  1  duplicate groups found
+  1  duplicate groups found (with --baseline: groups that are new or grew)
   2  an error: a path that does not exist, a file or record that could not
-     be read, output that could not be written, or nothing to scan;
-     results for everything that could be read are still printed
-  2 wins over 1. Note this is the reverse of grep, where 0 means found.";
+     be read, output that could not be written, a missing or malformed
+     baseline, or nothing to scan; results for everything that could be
+     read are still printed
+  2 wins over 1, and --exit-zero turns 1 into 0 (never 2). Note this is
+  the reverse of grep, where 0 means found.";
 
 /// Find near-duplicate articles in scraped news corpora.
 #[derive(Debug, Parser)]
@@ -54,6 +58,8 @@ pub enum FormatArg {
     Jsonl,
     /// One row per group member.
     Csv,
+    /// The duplicates that keeping each group's representative would drop.
+    Paths,
 }
 
 /// Input formats, as typed.
@@ -87,7 +93,7 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE", help_heading = "Input")]
     pub files_from: Option<PathBuf>,
 
-    /// Names in --files-from are separated by NUL bytes, not lines.
+    /// NUL-separated names: in --files-from, and in --format paths output.
     #[arg(short = '0', long = "null", help_heading = "Input")]
     pub null: bool,
 
@@ -223,6 +229,25 @@ pub struct ScanArgs {
     #[arg(long, short, help_heading = "Output")]
     pub verbose: bool,
 
+    /// Compare with a baseline: only new or grown groups exit 1.
+    ///
+    /// FILE is written by --write-baseline. Groups all of whose members are
+    /// in one baseline group are reported but pass; the others are marked
+    /// new. A missing or malformed FILE is an error (exit 2).
+    #[arg(long, value_name = "FILE", help_heading = "CI gate")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the groups found in FILE, to accept them (see --baseline).
+    ///
+    /// A sorted text file, meant to be committed next to the corpus and
+    /// read in diffs. The exit status is still the scan's.
+    #[arg(long, value_name = "FILE", help_heading = "CI gate")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Exit 0 when duplicates are found (errors still exit 2).
+    #[arg(long, help_heading = "CI gate")]
+    pub exit_zero: bool,
+
     /// Worker threads (default: twice the number of cores).
     #[arg(
         long,
@@ -242,6 +267,7 @@ impl ScanArgs {
             FormatArg::Json => Format::Json,
             FormatArg::Jsonl => Format::Jsonl,
             FormatArg::Csv => Format::Csv,
+            FormatArg::Paths => Format::Paths { nul: self.null },
         }
     }
 

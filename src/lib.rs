@@ -23,9 +23,13 @@
 //! - [`report`] renders the result as a table, JSON, JSON Lines or CSV, and
 //!   [`exit`] maps it to the exit status.
 //!
+//! [`baseline`] compares the groups with those accepted earlier, so a CI
+//! check fails only on new ones.
+//!
 //! [`cli`] and [`config`] turn the command line into per-stage options;
 //! [`invariants`] holds the checks the fuzz target and tests share.
 
+pub mod baseline;
 pub mod candidates;
 pub mod cli;
 pub mod config;

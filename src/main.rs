@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Parser;
 
+use newsdedup::baseline::Baseline;
 use newsdedup::cli::{Cli, Command};
 use newsdedup::exit::ExitStatus;
 use newsdedup::{pipeline, progress::Progress, report};
@@ -47,12 +48,20 @@ fn main() -> ExitCode {
 fn run() -> Result<ExitStatus> {
     let Command::Scan(args) = Cli::parse().command;
     let config = args.config()?;
+    // Read the baseline before scanning, so a missing one fails at once.
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
         .build_global()
         .context("cannot start worker threads")?;
     let progress = Progress::new(!args.quiet && io::stderr().is_terminal());
-    let report = pipeline::run(&config, &progress);
+    let mut report = pipeline::run(&config, &progress);
+    if let Some(baseline) = &baseline {
+        baseline.mark(&mut report);
+    }
+    if let Some(path) = &args.write_baseline {
+        Baseline::of(&report).save(path)?;
+    }
     if args.verbose {
         for (path, reason) in &report.skipped_files {
             let path = report::escape(path);
@@ -64,7 +73,10 @@ fn run() -> Result<ExitStatus> {
         let path = report::escape(&label);
         eprintln!("newsdedup: {path}: {}", report::escape(&problem.detail));
     }
-    let status = ExitStatus::of(&report);
+    let mut status = ExitStatus::of(&report);
+    if args.exit_zero {
+        status = status.exit_zero();
+    }
     let mut stdout = io::stdout().lock();
     match report::write(&report, args.format(), &mut stdout) {
         // A reader that went away (`| head`) has what it wanted: the verdict

@@ -124,6 +124,7 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
         template_sentences: templates.len(),
         groups: groups.len(),
         duplicate_articles: groups.iter().map(|g| g.members.len() - 1).sum(),
+        new_groups: groups.len(),
         elapsed_seconds: started.elapsed().as_secs_f64(),
     };
     tally.skipped_files.sort();
@@ -133,6 +134,7 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
         problems: tally.problems,
         skipped_files: tally.skipped_files,
         summary,
+        baseline: false,
     }
 }
 
@@ -494,6 +496,7 @@ fn group_of(
                 path: sources[doc.record.source].display.clone(),
                 line: doc.record.line,
                 id: doc.record.id.clone(),
+                fingerprint: doc.fingerprint,
                 jaccard,
                 containment,
                 exact,
@@ -504,6 +507,7 @@ fn group_of(
     Group {
         id: 0,
         representative: sources[docs[rep as usize].record.source].display.clone(),
+        new: true,
         members,
     }
 }

@@ -1,6 +1,7 @@
 //! CSV: a header, then one row per group member (the representative too),
-//! quoted as RFC 4180 asks. `line` and `id` are empty for whole files; they
-//! come last, so readers of the first seven columns are unaffected.
+//! quoted as RFC 4180 asks. `line` and `id` are empty for whole files; the
+//! columns added with them (and `new`) come last, so readers of the first
+//! seven columns are unaffected.
 
 use std::io::{self, Write};
 
@@ -9,13 +10,13 @@ use super::{round, Report};
 pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "group,representative,path,jaccard,containment,exact,words,line,id"
+        "group,representative,path,jaccard,containment,exact,words,line,id,new"
     )?;
     for group in &report.groups {
         for member in &group.members {
             writeln!(
                 out,
-                "{},{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{},{}",
                 group.id,
                 field(&group.representative),
                 field(&member.path),
@@ -25,6 +26,7 @@ pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 member.words,
                 member.line.map(|l| l.to_string()).unwrap_or_default(),
                 field(member.id.as_deref().unwrap_or_default()),
+                group.new
             )?;
         }
     }
@@ -48,9 +50,9 @@ mod tests {
     #[test]
     fn rows_are_quoted() {
         let expected = "\
-group,representative,path,jaccard,containment,exact,words,line,id
-1,a/full.txt,a/full.txt,1,1,true,120,,
-1,a/full.txt,\"a/copy, \"\"2\"\".txt\",0.6123,0.95,false,80,,
+group,representative,path,jaccard,containment,exact,words,line,id,new
+1,a/full.txt,a/full.txt,1,1,true,120,,,true
+1,a/full.txt,\"a/copy, \"\"2\"\".txt\",0.6123,0.95,false,80,,,true
 ";
         assert_eq!(render(Format::Csv), expected);
     }

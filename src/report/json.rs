@@ -26,6 +26,8 @@
 //!   "groups": [
 //!     {"id": 1,                 1-based, in order of representative path
 //!      "representative": "dir/a.txt",
+//!      "new": true,             new or grew since --baseline (always true
+//!                               without one); only new groups exit 1
 //!      "members": [             representative first, then by path and line
 //!        {"path": "dir/a.txt",
 //!         "line": null,         line of a JSON Lines record, else null
@@ -48,6 +50,7 @@
 //!     "candidate_pairs": 1,     pairs scored exactly
 //!     "template_sentences": 0,  sentences learned as site template
 //!     "groups": 1, "duplicate_articles": 1,
+//!     "new_groups": 1,          groups with "new": true
 //!     "complete": false,        false when any problem occurred
 //!     "elapsed_seconds": 0.01
 //!   }
@@ -64,7 +67,8 @@
 //!
 //! Version 2 (from version 1): an article may be one line of a JSON Lines
 //! file, so `path` alone no longer names it: members and problems gained
-//! `line` (and members `id`); parameters gained `text_field` and
+//! `line` (and members `id`); groups gained `new` and the summary
+//! `new_groups` for `--baseline`; parameters gained `text_field` and
 //! `id_field`.
 
 use std::collections::BTreeMap;
@@ -135,6 +139,7 @@ impl<'a> From<&'a Parameters> for WireParameters<'a> {
 pub(super) struct WireGroup<'a> {
     id: usize,
     representative: &'a str,
+    new: bool,
     members: Vec<WireMember<'a>>,
 }
 
@@ -154,6 +159,7 @@ impl<'a> From<&'a Group> for WireGroup<'a> {
         WireGroup {
             id: group.id,
             representative: &group.representative,
+            new: group.new,
             members: group
                 .members
                 .iter()
@@ -189,6 +195,7 @@ pub(super) struct WireSummary {
     template_sentences: usize,
     groups: usize,
     duplicate_articles: usize,
+    new_groups: usize,
     complete: bool,
     elapsed_seconds: f64,
 }
@@ -208,6 +215,7 @@ impl WireSummary {
             template_sentences: summary.template_sentences,
             groups: summary.groups,
             duplicate_articles: summary.duplicate_articles,
+            new_groups: summary.new_groups,
             complete,
             elapsed_seconds: (summary.elapsed_seconds * 1000.0).round() / 1000.0,
         }
@@ -259,6 +267,7 @@ mod tests {
     fn json_has_the_documented_fields() {
         let value: serde_json::Value = serde_json::from_str(&render(Format::Json)).unwrap();
         assert_eq!(value["schema_version"], 2);
+        assert_eq!(value["groups"][0]["new"], true);
         assert_eq!(
             value["groups"][0]["members"][0]["line"],
             serde_json::Value::Null

@@ -5,6 +5,7 @@
 mod csv;
 pub mod json;
 mod jsonl;
+mod paths;
 mod table;
 
 use std::borrow::Cow;
@@ -23,6 +24,12 @@ pub enum Format {
     Jsonl,
     /// One CSV row per group member.
     Csv,
+    /// The duplicates a keep-the-representative policy would drop, one per
+    /// line, or each followed by a NUL byte with `nul`.
+    Paths {
+        /// End each path with a NUL byte instead of a line break.
+        nul: bool,
+    },
 }
 
 /// Everything a scan found.
@@ -39,6 +46,9 @@ pub struct Report {
     pub skipped_files: Vec<(String, SkipReason)>,
     /// Counts.
     pub summary: Summary,
+    /// Whether groups were compared with a baseline (`--baseline`); without
+    /// one, every group is new.
+    pub baseline: bool,
 }
 
 /// One group of documents that are the same article.
@@ -48,6 +58,9 @@ pub struct Group {
     pub id: usize,
     /// Path of the representative (the most complete text).
     pub representative: String,
+    /// Whether the group is new or grew since the baseline (always true
+    /// without one): only new groups make the exit status 1.
+    pub new: bool,
     /// The members, representative first, then by path.
     pub members: Vec<Member>,
 }
@@ -61,6 +74,9 @@ pub struct Member {
     pub line: Option<u64>,
     /// The record's id, for a JSON Lines record that has one.
     pub id: Option<String>,
+    /// Fingerprint of its shingle set: recognises a member that moved,
+    /// when compared with a baseline.
+    pub fingerprint: u128,
     /// Exact Jaccard similarity to the representative.
     pub jaccard: f64,
     /// Exact containment with the representative.
@@ -98,6 +114,9 @@ pub struct Summary {
     pub groups: usize,
     /// Group members that are not the representative.
     pub duplicate_articles: usize,
+    /// Groups that are new or grew since the baseline (all of them without
+    /// one).
+    pub new_groups: usize,
     /// Wall-clock seconds of the scan.
     pub elapsed_seconds: f64,
 }
@@ -155,6 +174,7 @@ pub fn write(report: &Report, format: Format, out: &mut dyn Write) -> io::Result
         Format::Json => json::write(report, out)?,
         Format::Jsonl => jsonl::write(report, out)?,
         Format::Csv => csv::write(report, out)?,
+        Format::Paths { nul } => paths::write(report, nul, out)?,
     }
     out.flush()
 }
@@ -203,11 +223,13 @@ pub(crate) mod tests {
             groups: vec![Group {
                 id: 1,
                 representative: "a/full.txt".into(),
+                new: true,
                 members: vec![
                     Member {
                         path: "a/full.txt".into(),
                         line: None,
                         id: None,
+                        fingerprint: 1,
                         jaccard: 1.0,
                         containment: 1.0,
                         exact: true,
@@ -217,6 +239,7 @@ pub(crate) mod tests {
                         path: "a/copy, \"2\".txt".into(),
                         line: None,
                         id: None,
+                        fingerprint: 2,
                         jaccard: 0.612_34,
                         containment: 0.95,
                         exact: false,
@@ -236,8 +259,10 @@ pub(crate) mod tests {
                 skipped: vec![(SkipReason::Empty, 1)],
                 groups: 1,
                 duplicate_articles: 1,
+                new_groups: 1,
                 ..Summary::default()
             },
+            baseline: false,
         }
     }
 

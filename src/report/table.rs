@@ -1,6 +1,7 @@
 //! The human table: each group with its representative first and every
 //! member's scores against it, then a one-line summary. A JSON Lines record
-//! is shown as `path:line`, with its id when it has one.
+//! is shown as `path:line`, with its id when it has one; compared with a
+//! baseline, groups that are new or grew say so in their heading.
 
 use std::io::{self, Write};
 
@@ -9,7 +10,17 @@ use super::{escape, Report};
 pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for group in &report.groups {
         let representative = &group.members[0];
-        writeln!(out, "group {} ({} articles)", group.id, group.members.len())?;
+        let new = if report.baseline && group.new {
+            ", new"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "group {} ({} articles{new})",
+            group.id,
+            group.members.len()
+        )?;
         writeln!(out, "  jaccard  contain  path")?;
         for member in &group.members {
             let note = if std::ptr::eq(member, representative) {
@@ -52,6 +63,12 @@ fn summary_line(report: &Report) -> String {
             plural(s.articles_compared, "article")
         )
     };
+    if report.baseline {
+        line.push_str(&format!(
+            ", {} new or grown since the baseline",
+            s.new_groups
+        ));
+    }
     let skipped: Vec<String> = s
         .skipped
         .iter()

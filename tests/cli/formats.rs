@@ -55,6 +55,7 @@ struct Parameters {
 struct Group {
     id: usize,
     representative: String,
+    new: bool,
     members: Vec<Member>,
 }
 
@@ -90,6 +91,7 @@ struct Summary {
     template_sentences: usize,
     groups: usize,
     duplicate_articles: usize,
+    new_groups: usize,
     complete: bool,
     elapsed_seconds: f64,
 }
@@ -131,6 +133,7 @@ struct SummaryLine {
     template_sentences: usize,
     groups: usize,
     duplicate_articles: usize,
+    new_groups: usize,
     complete: bool,
     elapsed_seconds: f64,
 }
@@ -197,7 +200,8 @@ fn json_follows_the_schema() {
             &group.members[0].path,
             &group.representative,
         );
-        // Files have no line or id.
+        // Without a baseline every group is new; files have no line or id.
+        assert!(group.new, "{group:?}");
         assert!(
             group
                 .members
@@ -250,9 +254,9 @@ fn json_follows_the_schema() {
     };
     same("skipped", &skipped, &s.skipped);
     same(
-        "groups, duplicates",
-        &(2, 2),
-        &(s.groups, s.duplicate_articles),
+        "groups, duplicates, new",
+        &(2, 2, 2),
+        &(s.groups, s.duplicate_articles, s.new_groups),
     );
     same("lossy_decoded", &0, &s.lossy_decoded);
     same("template_sentences", &0, &s.template_sentences);
@@ -397,6 +401,7 @@ fn jsonl_is_groups_then_problems_then_summary() {
             s.articles_compared,
             s.groups,
             s.duplicate_articles,
+            s.new_groups,
             s.complete,
         ),
         &(
@@ -404,6 +409,7 @@ fn jsonl_is_groups_then_problems_then_summary() {
             last.articles_compared,
             last.groups,
             last.duplicate_articles,
+            last.new_groups,
             last.complete,
         ),
     );
@@ -447,7 +453,7 @@ fn csv_has_a_header_and_a_row_per_member() {
     let mut lines = out.stdout.lines();
     same(
         "header",
-        &Some("group,representative,path,jaccard,containment,exact,words,line,id"),
+        &Some("group,representative,path,jaccard,containment,exact,words,line,id,new"),
         &lines.next(),
     );
     // The awkward name is quoted, its quotes doubled.
@@ -475,6 +481,7 @@ fn csv_has_a_header_and_a_row_per_member() {
                     m.words.to_string(),
                     m.line.map(|l| l.to_string()).unwrap_or_default(),
                     m.id.clone().unwrap_or_default(),
+                    g.new.to_string(),
                 ];
                 row.to_vec()
             })

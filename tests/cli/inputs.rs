@@ -114,9 +114,9 @@ fn jsonl_records_are_articles_named_by_path_line_and_id() {
     }
     let csv = dir.run_checked(&["scan", "d", "--format", "csv"]);
     assert!(
-        csv.stdout.contains(",d/dump.jsonl,") && csv.stdout.contains(",1,a1\n"),
+        csv.stdout.contains(",d/dump.jsonl,") && csv.stdout.contains(",1,a1,true\n"),
         "{}",
-        csv.explain("CSV rows carry line and id")
+        csv.explain("CSV rows carry line, id and new")
     );
 }
 

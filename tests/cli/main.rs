@@ -44,6 +44,9 @@ mod output;
 /// files and ignore files.
 mod inputs;
 
+/// The CI gate: --baseline, --write-baseline, --exit-zero, --format paths.
+mod baseline;
+
 /// The robustness catalog: one test per case of the reliability notes.
 mod catalog;
 
