@@ -56,6 +56,8 @@ pub fn walk(options: &InputOptions) -> Walk {
     };
     let mut paths = options.paths.clone();
     if let Some(list) = &options.files_from {
+        // Standard input holds the list: a `-` named in it cannot be read.
+        walker.stdin_read = list.as_os_str() == STDIN;
         match read_list(list, options.null_separated) {
             Ok(listed) => paths.extend(listed),
             Err(problem) => walker.out.problems.push(problem),
@@ -372,8 +374,8 @@ pub fn read(
         loaded,
     };
     let fail = |err: io::Error| Problem::io(&source.display, &err);
-    let reader = match open(source, options) {
-        Ok(Opened::Reader(reader)) => reader,
+    let (reader, size) = match open(source, options) {
+        Ok(Opened::Reader(reader, size)) => (reader, size),
         Ok(Opened::Skip(reason)) => return each(whole(Loaded::Skip(reason))),
         Err(err) => return each(whole(Loaded::Failed(fail(err)))),
     };
@@ -383,7 +385,12 @@ pub fn read(
         }
         return;
     }
-    let mut bytes = Vec::new();
+    // Room for the whole file and one byte more, when its size is known: a
+    // large file is then read without the copies a growing buffer makes.
+    let capacity = size.map_or(0, |size| {
+        usize::try_from(size).unwrap_or(0).saturating_add(1)
+    });
+    let mut bytes = Vec::with_capacity(capacity);
     match reader.take(options.max_bytes + 1).read_to_end(&mut bytes) {
         Err(err) => each(whole(Loaded::Failed(fail(err)))),
         Ok(_) if bytes.len() as u64 > options.max_bytes => {
@@ -394,7 +401,8 @@ pub fn read(
 }
 
 enum Opened<'a> {
-    Reader(Box<dyn BufRead + 'a>),
+    /// The data, and its size when that is known (an uncompressed file).
+    Reader(Box<dyn BufRead + 'a>, Option<u64>),
     Skip(SkipReason),
 }
 
@@ -429,6 +437,7 @@ impl Compression {
 /// Opens a source for reading, decompressing it when its first bytes are
 /// gzip's or zstd's magic numbers.
 fn open<'a>(source: &'a Source, options: &InputOptions) -> io::Result<Opened<'a>> {
+    let mut size = None;
     let mut reader: Box<dyn BufRead + 'a> = match &source.stdin {
         Some(bytes) => Box::new(bytes.as_slice()),
         None => {
@@ -445,6 +454,7 @@ fn open<'a>(source: &'a Source, options: &InputOptions) -> io::Result<Opened<'a>
             if meta.len() > options.max_bytes && !source.jsonl {
                 return Ok(Opened::Skip(SkipReason::TooLarge));
             }
+            size = Some(meta.len());
             let capacity = usize::try_from(meta.len().min(1 << 16)).unwrap_or(1 << 16);
             Box::new(BufReader::with_capacity(capacity.max(512), file))
         }
@@ -462,16 +472,24 @@ fn open<'a>(source: &'a Source, options: &InputOptions) -> io::Result<Opened<'a>
             format!("named like {what} data but does not start like it"),
         ));
     }
-    Ok(Opened::Reader(match compression {
-        Compression::None => reader,
-        Compression::Gzip => Box::new(BufReader::new(flate2::bufread::MultiGzDecoder::new(reader))),
-        Compression::Zstd => {
-            let decoder = ruzstd::decoding::StreamingDecoder::new(reader).map_err(|err| {
-                io::Error::new(io::ErrorKind::InvalidData, format!("zstd: {err}"))
-            })?;
-            Box::new(BufReader::new(decoder))
-        }
-    }))
+    if compression != Compression::None {
+        size = None;
+    }
+    Ok(Opened::Reader(
+        match compression {
+            Compression::None => reader,
+            Compression::Gzip => {
+                Box::new(BufReader::new(flate2::bufread::MultiGzDecoder::new(reader)))
+            }
+            Compression::Zstd => {
+                let decoder = ruzstd::decoding::StreamingDecoder::new(reader).map_err(|err| {
+                    io::Error::new(io::ErrorKind::InvalidData, format!("zstd: {err}"))
+                })?;
+                Box::new(BufReader::new(decoder))
+            }
+        },
+        size,
+    ))
 }
 
 /// Reads JSON Lines: each non-blank line one object whose `--text-field`

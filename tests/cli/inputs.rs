@@ -257,7 +257,8 @@ fn files_from_a_list_by_lines_and_by_nul() {
         &named_groups(&out),
     );
 
-    // The list on standard input, plus a path argument.
+    // The list on standard input, plus a path argument; a `-` in that list
+    // cannot mean standard input again, and is passed over.
     let out = Run::new(
         &dir.root,
         &[
@@ -269,13 +270,18 @@ fn files_from_a_list_by_lines_and_by_nul() {
             "d/unlisted.txt",
         ],
     )
-    .stdin("d/a.txt\n")
+    .stdin("d/a.txt\n-\n")
     .output();
     out.expect_code(1);
     same(
         "list from stdin",
         &names(&[&["d/a.txt", "d/unlisted.txt"]]),
         &named_groups(&out),
+    );
+    same(
+        "no empty article from the listed -",
+        &Value::from(0),
+        &out.json()["summary"]["skipped"]["empty"],
     );
 
     // A missing list is a problem naming it.
