@@ -20,11 +20,12 @@
 //! - [`verify`] scores each candidate pair exactly (Jaccard and containment),
 //!   with template sentences weighing less the more documents hold them.
 //! - [`group`] joins verified pairs into groups and picks representatives.
-//! - [`report`] renders the result as a table, JSON, JSON Lines or CSV, and
-//!   [`exit`] maps it to the exit status.
+//! - [`report`] renders the result as a table, JSON, JSON Lines, CSV or a
+//!   list of the duplicates' paths, and [`exit`] maps it to the exit status
+//!   (after [`baseline`] has marked which groups are new).
 //!
-//! [`baseline`] compares the groups with those accepted earlier, so a CI
-//! check fails only on new ones.
+//! [`baseline`] compares the groups with those accepted earlier (a file
+//! read and written by `main`), so a CI check fails only on new ones.
 //!
 //! [`cli`] and [`config`] turn the command line into per-stage options;
 //! [`invariants`] holds the checks the fuzz target and tests share.
