@@ -58,10 +58,9 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
         .sources
         .par_iter()
         .map(|source| {
-            let mut found = Vec::new();
-            input::read(source, &config.input, None, &mut |article| {
+            let found = each_batched(source, config, None, |article| {
                 let Found { line, id, loaded } = article;
-                found.push((line, id, first_pass(loaded, config, &hashers)));
+                (line, id, first_pass(loaded, config, &hashers))
             });
             progress.step();
             found
@@ -384,39 +383,54 @@ fn reload(
         .flat_map_iter(|(source, wanted)| {
             let source = &sources[*source];
             let lines: Vec<u64> = wanted.iter().filter_map(|&(line, _)| line).collect();
-            let mut found: HashMap<Option<u64>, Loaded> = HashMap::new();
-            input::read(source, &config.input, Some(&lines), &mut |article| {
-                found.insert(article.line, article.loaded);
-            });
-            // A failure of the whole source (it vanished, its compressed data
-            // broke) stands for each of its records.
+            let class_of: HashMap<Option<u64>, u32> = wanted.iter().copied().collect();
+            let changed = |line| Problem {
+                path: source.display.clone(),
+                line,
+                kind: ProblemKind::Changed,
+                detail: "file changed during the scan; left out of grouping".to_string(),
+            };
+            // Each article is rebuilt as it is read, so only a batch of
+            // texts is held at once, never a whole JSON Lines file's.
+            let mut found: HashMap<Option<u64>, Result<Compared, Problem>> =
+                each_batched(source, config, Some(&lines), |article| {
+                    let line = article.line;
+                    let result = match (class_of.get(&line), article.loaded) {
+                        // A failure of the whole source (it vanished, its
+                        // compressed data broke).
+                        (None, Loaded::Failed(problem)) => Err(problem),
+                        (None, _) => Err(changed(line)),
+                        (Some(&class), loaded) => {
+                            let doc = &docs[classes.reps[class as usize]];
+                            match analyse(loaded, config, |s| templates.weight(s)) {
+                                Ok((shingled, _))
+                                    if shingled.set.fingerprint() == doc.fingerprint =>
+                                {
+                                    Ok(Compared {
+                                        set: shingled.set,
+                                        weights: shingled.weights,
+                                    })
+                                }
+                                Err(FirstPass::Failed(problem)) => Err(problem),
+                                _ => Err(changed(line)),
+                            }
+                        }
+                    };
+                    (line, result)
+                })
+                .into_iter()
+                .collect();
+            // A failure of the whole source stands for each record not read.
             let whole = match found.get(&None) {
-                Some(Loaded::Failed(problem)) if source.jsonl => Some(problem.clone()),
+                Some(Err(problem)) if source.jsonl => Some(problem.clone()),
                 _ => None,
             };
             wanted
                 .iter()
                 .map(|&(line, class)| {
-                    let doc = &docs[classes.reps[class as usize]];
-                    let changed = || Problem {
-                        path: source.display.clone(),
-                        line,
-                        kind: ProblemKind::Changed,
-                        detail: "file changed during the scan; left out of grouping".to_string(),
-                    };
-                    let result = match found.remove(&line) {
-                        Some(loaded) => match analyse(loaded, config, |s| templates.weight(s)) {
-                            Ok((shingled, _)) if shingled.set.fingerprint() == doc.fingerprint => {
-                                Ok(Compared {
-                                    set: shingled.set,
-                                    weights: shingled.weights,
-                                })
-                            }
-                            Err(FirstPass::Failed(problem)) => Err(problem),
-                            _ => Err(changed()),
-                        },
-                        None => Err(whole.clone().unwrap_or_else(changed)),
-                    };
+                    let result = found
+                        .remove(&line)
+                        .unwrap_or_else(|| Err(whole.clone().unwrap_or_else(|| changed(line))));
                     (class, result)
                 })
                 .collect::<Vec<_>>()
@@ -432,6 +446,41 @@ fn reload(
         }
     }
     sets
+}
+
+/// Reads one source and maps `work` over its articles, in order. Articles
+/// are taken in batches worked on in parallel, so one large JSON Lines file
+/// keeps every core busy, and bounded in number and size, so only one
+/// batch of texts is held at a time.
+fn each_batched<T: Send>(
+    source: &Source,
+    config: &Config,
+    wanted: Option<&[u64]>,
+    work: impl Fn(Found) -> T + Sync,
+) -> Vec<T> {
+    // Why these bounds: a few hundred news articles (about 1 MB) amortise
+    // the hand-over to the thread pool; 16 MiB caps what a batch of long
+    // records holds.
+    const ARTICLES: usize = 256;
+    const BYTES: usize = 16 << 20;
+    let mut out = Vec::new();
+    let mut batch: Vec<Found> = Vec::new();
+    let mut bytes = 0;
+    let flush = |batch: &mut Vec<Found>, out: &mut Vec<T>| {
+        out.par_extend(batch.par_drain(..).map(&work));
+    };
+    input::read(source, &config.input, wanted, &mut |article| {
+        if let Loaded::Text { text, .. } = &article.loaded {
+            bytes += text.len();
+        }
+        batch.push(article);
+        if batch.len() >= ARTICLES || bytes >= BYTES {
+            flush(&mut batch, &mut out);
+            bytes = 0;
+        }
+    });
+    flush(&mut batch, &mut out);
+    out
 }
 
 fn build_groups(

@@ -439,3 +439,45 @@ fn ignore_files_are_honoured_like_ripgrep() {
         &out.json()["summary"]["articles_compared"],
     );
 }
+
+#[test]
+fn a_large_jsonl_file_is_read_in_batches_with_one_result() {
+    // More records than one batch holds (256), with copies far apart, some
+    // near (read again to be scored) and some exact.
+    let dir = TestDir::new("jsonl-batches");
+    let mut dump = String::new();
+    for i in 1..=700_u64 {
+        let text = match i {
+            5 => article(7, 5),
+            650 => article(7, 4),
+            300 | 301 => article(8, 3),
+            i => article(1000 + i, 1),
+        };
+        dump += &record(json!({ "text": text }));
+    }
+    dir.create("d/big.jsonl", dump);
+    let stable = |out: &Output| {
+        let mut report = out.json();
+        report["summary"]
+            .as_object_mut()
+            .unwrap()
+            .remove("elapsed_seconds");
+        report
+    };
+    let one = json(&dir, &["d", "--threads", "1"]);
+    one.expect_code(1);
+    same(
+        "groups",
+        &names(&[
+            &["d/big.jsonl:5", "d/big.jsonl:650"],
+            &["d/big.jsonl:300", "d/big.jsonl:301"],
+        ]),
+        &named_groups(&one),
+    );
+    let many = json(&dir, &["d", "--threads", "4"]);
+    same(
+        "same report on 1 and 4 threads",
+        &stable(&one),
+        &stable(&many),
+    );
+}
