@@ -7,8 +7,8 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{
-    Config, ExplainConfig, InputOptions, NormalizeOptions, ReviewOptions, ShingleOptions,
-    SketchOptions, VerifyOptions,
+    Config, ExplainConfig, InputFormat, InputOptions, NormalizeOptions, ReviewOptions,
+    ShingleOptions, SketchOptions, VerifyOptions,
 };
 use crate::report::{ExplainFormat, Format};
 
@@ -19,14 +19,18 @@ Examples:
   newsdedup scan batch/ --format csv > groups.csv
   newsdedup scan corpus/ --format html > review.html   a page to review groups
   newsdedup explain corpus/a.txt corpus/b.txt   why two files match, or not
+  newsdedup scan corpus/ --write-baseline dedup.baseline   accept today's groups
+  newsdedup scan corpus/ --baseline dedup.baseline         fail only on new ones
 
 Exit status:
   0  no duplicate groups (and no errors)
-  1  duplicate groups found
-  2  an error: a path that does not exist, a file that could not be read,
-     output that could not be written, or nothing to scan; results for
-     everything that could be read are still printed
-  2 wins over 1. Note this is the reverse of grep, where 0 means found.";
+  1  duplicate groups found (with --baseline: groups that are new or grew)
+  2  an error: a path that does not exist, a file or record that could not
+     be read, output that could not be written, a missing or malformed
+     baseline, or nothing to scan; results for everything that could be
+     read are still printed
+  2 wins over 1, and --exit-zero turns 1 into 0 (never 2). Note this is
+  the reverse of grep, where 0 means found.";
 
 const EXPLAIN_HELP: &str = "\
 Examples:
@@ -84,6 +88,8 @@ pub enum FormatArg {
     /// One self-contained review page: every group, members shown against
     /// the representative.
     Html,
+    /// The duplicates that keeping each group's representative would drop.
+    Paths,
 }
 
 /// Output formats of `explain`, as typed.
@@ -106,12 +112,80 @@ pub enum ColorArg {
     Never,
 }
 
+/// Input formats, as typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InputFormatArg {
+    /// JSON Lines for .jsonl and .ndjson names, one article per file otherwise.
+    Auto,
+    /// Every file is one article.
+    Text,
+    /// Every file holds one JSON object per line.
+    Jsonl,
+}
+
 /// Arguments of `newsdedup scan`.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files and folders to scan; folders are walked recursively.
-    #[arg(value_name = "PATH", required = true)]
+    /// Files and folders to scan; folders are walked recursively; - is one
+    /// article on standard input.
+    ///
+    /// Standard input is read only when - is given (or --files-from -),
+    /// never guessed.
+    #[arg(value_name = "PATH", required_unless_present = "files_from")]
     pub paths: Vec<PathBuf>,
+
+    /// Also scan the paths listed in FILE, one per line (- for standard
+    /// input).
+    ///
+    /// Listed paths are treated like paths given as arguments: folders are
+    /// walked, files are always read. With -0 the names are separated by NUL
+    /// bytes, so any name survives (find -print0).
+    #[arg(long, value_name = "FILE", help_heading = "Input")]
+    pub files_from: Option<PathBuf>,
+
+    /// NUL-separated names: in --files-from, and in --format paths output.
+    #[arg(short = '0', long = "null", help_heading = "Input")]
+    pub null: bool,
+
+    /// Walk only files matching GLOB; !GLOB excludes (repeatable).
+    ///
+    /// Globs apply to files met while walking folders, relative to the
+    /// folder given (e.g. -g '*.txt' -g '!drafts/**'), with the last match
+    /// winning; files named directly are always read.
+    #[arg(short = 'g', long, value_name = "GLOB", help_heading = "Input")]
+    pub glob: Vec<String>,
+
+    /// Also walk hidden files and folders (names starting with a dot).
+    #[arg(long, help_heading = "Input")]
+    pub hidden: bool,
+
+    /// Walk files that .gitignore, .ignore or git's exclude files ignore.
+    ///
+    /// By default these files are honoured while walking folders, as
+    /// ripgrep and fd do (.gitignore inside a git repository only).
+    #[arg(long, help_heading = "Input")]
+    pub no_ignore: bool,
+
+    /// How to read files.
+    ///
+    /// JSON Lines holds one JSON object per line, each one article; its
+    /// records are named by path and line (and id) in every report. gzip
+    /// and zstd files are decompressed whatever the format.
+    #[arg(long, value_enum, value_name = "FORMAT", help_heading = "Input",
+          default_value_t = InputFormatArg::Auto)]
+    pub input_format: InputFormatArg,
+
+    /// JSON Lines: the field holding the article text (a.b for nested).
+    #[arg(long, value_name = "FIELD", help_heading = "Input",
+          default_value_t = InputOptions::default().text_field)]
+    pub text_field: String,
+
+    /// JSON Lines: the field holding the record id (a.b for nested).
+    ///
+    /// Records without it are named by their line number.
+    #[arg(long, value_name = "FIELD", help_heading = "Input",
+          default_value_t = InputOptions::default().id_field)]
+    pub id_field: String,
 
     /// Follow symbolic links while walking folders.
     ///
@@ -122,6 +196,10 @@ pub struct ScanArgs {
     pub follow: bool,
 
     /// Skip files larger than this many bytes.
+    ///
+    /// The limit applies after decompression too (so a decompression bomb is
+    /// skipped, never held), to each line of a JSON Lines file, and to
+    /// standard input.
     #[arg(long, value_name = "BYTES", help_heading = "Input",
           default_value_t = InputOptions::default().max_bytes)]
     pub max_bytes: u64,
@@ -201,6 +279,25 @@ pub struct ScanArgs {
     #[arg(long, short, help_heading = "Output")]
     pub verbose: bool,
 
+    /// Compare with a baseline: only new or grown groups exit 1.
+    ///
+    /// FILE is written by --write-baseline. Groups all of whose members are
+    /// in one baseline group are reported but pass; the others are marked
+    /// new. A missing or malformed FILE is an error (exit 2).
+    #[arg(long, value_name = "FILE", help_heading = "CI gate")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the groups found in FILE, to accept them (see --baseline).
+    ///
+    /// A sorted text file, meant to be committed next to the corpus and
+    /// read in diffs. The exit status is still the scan's.
+    #[arg(long, value_name = "FILE", help_heading = "CI gate")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Exit 0 when duplicates are found (errors still exit 2).
+    #[arg(long, help_heading = "CI gate")]
+    pub exit_zero: bool,
+
     /// Worker threads (default: twice the number of cores).
     #[arg(
         long,
@@ -221,6 +318,7 @@ impl ScanArgs {
             FormatArg::Jsonl => Format::Jsonl,
             FormatArg::Csv => Format::Csv,
             FormatArg::Html => Format::Html,
+            FormatArg::Paths => Format::Paths { nul: self.null },
         }
     }
 
@@ -241,12 +339,41 @@ impl ScanArgs {
                 );
             }
         }
+        let stdin = std::path::Path::new(crate::input::STDIN);
+        if self.files_from.as_deref() == Some(stdin) && self.paths.iter().any(|p| p == stdin) {
+            bail!("standard input can be read once: give either --files-from - or the path -");
+        }
+        for (flag, field) in [
+            ("--text-field", &self.text_field),
+            ("--id-field", &self.id_field),
+        ] {
+            if field.is_empty() {
+                bail!("{flag} must name a field");
+            }
+        }
+        for glob in &self.glob {
+            ignore::overrides::OverrideBuilder::new(".")
+                .add(glob)
+                .with_context(|| format!("--glob {glob:?} is not a valid glob"))?;
+        }
         let strip_lines = strip_lines(&self.strip_line)?;
         Ok(Config {
             input: InputOptions {
                 paths: self.paths.clone(),
                 follow_links: self.follow,
                 max_bytes: self.max_bytes,
+                files_from: self.files_from.clone(),
+                null_separated: self.null,
+                globs: self.glob.clone(),
+                hidden: self.hidden,
+                ignore_files: !self.no_ignore,
+                format: match self.input_format {
+                    InputFormatArg::Auto => InputFormat::Auto,
+                    InputFormatArg::Text => InputFormat::Text,
+                    InputFormatArg::Jsonl => InputFormat::Jsonl,
+                },
+                text_field: self.text_field.clone(),
+                id_field: self.id_field.clone(),
             },
             normalize: NormalizeOptions { strip_lines },
             shingle: ShingleOptions {
@@ -383,6 +510,7 @@ impl ExplainArgs {
                 paths: vec![self.a.clone(), self.b.clone()],
                 follow_links: true,
                 max_bytes: self.max_bytes,
+                ..InputOptions::default()
             },
             normalize: NormalizeOptions {
                 strip_lines: strip_lines(&self.strip_line)?,
@@ -431,6 +559,10 @@ mod tests {
         assert!(err(&["d", "--bands", "200"])
             .contains("--bands must be from 1 to --permutations (128)"));
         assert!(err(&["d", "--strip-line", "("]).contains("--strip-line \"(\" is not a valid"));
+        assert!(err(&["-", "--files-from", "-"]).contains("standard input can be read once"));
+        assert!(err(&["d", "--glob", "a{"]).contains("--glob \"a{\" is not a valid glob"));
+        assert!(err(&["d", "--text-field", ""]).contains("--text-field must name a field"));
+        assert!(scan(&["--files-from", "list.txt"]).is_ok());
         assert_eq!(
             scan(&["d", "--threshold", "0.7"]).unwrap().verify.threshold,
             0.7

@@ -35,8 +35,38 @@ pub struct InputOptions {
     pub paths: Vec<PathBuf>,
     /// Follow symbolic links while walking folders.
     pub follow_links: bool,
-    /// Files larger than this are skipped as `too_large` before being read.
+    /// Files larger than this are skipped as `too_large` before being read;
+    /// the limit applies to the decompressed text of a compressed file too,
+    /// and to each line of a JSON Lines file.
     pub max_bytes: u64,
+    /// A file listing more paths (`-` for standard input).
+    pub files_from: Option<PathBuf>,
+    /// Names in `files_from` are separated by NUL bytes rather than lines.
+    pub null_separated: bool,
+    /// Include (or, with a leading `!`, exclude) globs for walked files.
+    pub globs: Vec<String>,
+    /// Walk hidden files and folders too.
+    pub hidden: bool,
+    /// Honour `.gitignore`, `.ignore` and git's exclude files while walking.
+    pub ignore_files: bool,
+    /// Whether files hold one article or one JSON object per line.
+    pub format: InputFormat,
+    /// Dotted path of the article text in a JSON Lines record.
+    pub text_field: String,
+    /// Dotted path of the record id in a JSON Lines record.
+    pub id_field: String,
+}
+
+/// How input files are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputFormat {
+    /// JSON Lines for `.jsonl` and `.ndjson` names (compressed or not),
+    /// one article per file otherwise.
+    Auto,
+    /// Every input is one article.
+    Text,
+    /// Every input holds one JSON object per line.
+    Jsonl,
 }
 
 impl Default for InputOptions {
@@ -48,6 +78,18 @@ impl Default for InputOptions {
             // so anything this size is a dump or a log, not an article; the cap
             // bounds the memory one file can take (text plus its shingles).
             max_bytes: 64 * 1024 * 1024,
+            files_from: None,
+            null_separated: false,
+            globs: Vec::new(),
+            hidden: false,
+            // Why on: a corpus kept in git ignores what its owners ignore,
+            // as ripgrep and fd do; --no-ignore turns it off.
+            ignore_files: true,
+            format: InputFormat::Auto,
+            // Why `text` and `id`: the field names of most scraped-news and
+            // web-text dumps (Common Crawl derivatives, datatrove, dolma).
+            text_field: "text".to_string(),
+            id_field: "id".to_string(),
         }
     }
 }

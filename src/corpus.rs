@@ -18,14 +18,39 @@ impl DocId {
     }
 }
 
-/// A file that will be read as an article: where it is on disk and the name
-/// it is reported under (the path as reached from the argument the user gave).
+/// An input that will be read: a file (one article, or one per line for JSON
+/// Lines), or standard input, whose bytes are read once and kept here because
+/// a scan reads every input it verifies twice.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Source {
-    /// Path used to open the file.
+    /// Path used to open the file (`-` for standard input).
     pub path: PathBuf,
     /// Path shown in every report, as the user would type it.
     pub display: String,
+    /// Whether it holds one JSON object per line rather than one article.
+    pub jsonl: bool,
+    /// Standard input's bytes; `None` for a file.
+    pub stdin: Option<Vec<u8>>,
+}
+
+/// One article: a whole source, or one line of a JSON Lines source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Record {
+    /// Index of its source in the walk's list.
+    pub source: usize,
+    /// 1-based line number inside a JSON Lines source.
+    pub line: Option<u64>,
+    /// The record's `--id-field` value, if it has one.
+    pub id: Option<String>,
+}
+
+/// How a record is named in messages: `path`, or `path:line` for a record
+/// of a JSON Lines file.
+pub fn label(path: &str, line: Option<u64>) -> String {
+    match line {
+        Some(line) => format!("{path}:{line}"),
+        None => path.to_string(),
+    }
 }
 
 /// Why a file was read but not compared. Skips are policy, not failures: they
@@ -99,6 +124,8 @@ pub enum ProblemKind {
     Io,
     /// Nothing to scan was found under the paths given.
     NoFiles,
+    /// A line of a JSON Lines file that is not an object with a text field.
+    InvalidRecord,
 }
 
 impl ProblemKind {
@@ -112,6 +139,7 @@ impl ProblemKind {
             ProblemKind::Changed => "changed",
             ProblemKind::Io => "io",
             ProblemKind::NoFiles => "no_files",
+            ProblemKind::InvalidRecord => "invalid_record",
         }
     }
 
@@ -136,6 +164,8 @@ impl fmt::Display for ProblemKind {
 pub struct Problem {
     /// The path as reported.
     pub path: String,
+    /// The line, for a record of a JSON Lines file.
+    pub line: Option<u64>,
     /// What kind of problem it is.
     pub kind: ProblemKind,
     /// The detail in the user's terms (usually the operating system's message).
@@ -145,10 +175,21 @@ pub struct Problem {
 impl Problem {
     /// A problem from an I/O error on `path`.
     pub fn io(path: &str, err: &std::io::Error) -> Self {
+        Problem::new(path, ProblemKind::from_io(err), err.to_string())
+    }
+
+    /// A problem with a whole input.
+    pub fn new(path: &str, kind: ProblemKind, detail: impl Into<String>) -> Self {
         Problem {
             path: path.to_string(),
-            kind: ProblemKind::from_io(err),
-            detail: err.to_string(),
+            line: None,
+            kind,
+            detail: detail.into(),
         }
+    }
+
+    /// Where the problem is, as messages name it: `path` or `path:line`.
+    pub fn label(&self) -> String {
+        label(&self.path, self.line)
     }
 }

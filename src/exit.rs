@@ -3,7 +3,8 @@
 //! Like a linter, not like grep: 0 means clean, 1 means duplicates were
 //! found, 2 means something went wrong, and 2 wins over 1 because a scan
 //! that could not read everything can neither certify a clean corpus nor
-//! claim a complete list of duplicates.
+//! claim a complete list of duplicates. Compared with a baseline, only
+//! groups that are new or grew since count as duplicates found.
 
 use crate::report::Report;
 
@@ -23,10 +24,19 @@ impl ExitStatus {
     pub fn of(report: &Report) -> Self {
         if !report.problems.is_empty() {
             ExitStatus::Error
-        } else if !report.groups.is_empty() {
+        } else if report.groups.iter().any(|g| g.new) {
             ExitStatus::DuplicatesFound
         } else {
             ExitStatus::Clean
+        }
+    }
+
+    /// The status with `--exit-zero`: duplicates found report, but pass;
+    /// errors still fail.
+    pub fn exit_zero(self) -> Self {
+        match self {
+            ExitStatus::DuplicatesFound => ExitStatus::Clean,
+            other => other,
         }
     }
 
@@ -51,6 +61,9 @@ mod tests {
         assert_eq!(ExitStatus::of(&report), ExitStatus::Error);
         report.problems.clear();
         assert_eq!(ExitStatus::of(&report), ExitStatus::DuplicatesFound);
+        assert_eq!(ExitStatus::of(&report).exit_zero(), ExitStatus::Clean);
+        report.groups[0].new = false;
+        assert_eq!(ExitStatus::of(&report), ExitStatus::Clean);
         assert_eq!(ExitStatus::of(&Report::default()).code(), 0);
     }
 }

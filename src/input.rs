@@ -1,23 +1,32 @@
-//! The input stage: find the files under the given paths and read them as text.
+//! The input stage: find the inputs under the given paths and read them as
+//! text.
 //!
-//! This is the only module that touches input files, and it only ever opens
-//! them for reading. `walk` turns paths into a sorted, de-duplicated list of
-//! [`Source`]s plus problems; `read` turns one source into decoded text or a
-//! reason to skip it.
+//! This is the only module that touches input files (and standard input),
+//! and it only ever opens them for reading. [`walk`] turns paths, a
+//! `--files-from` list and `-` into a sorted, de-duplicated list of
+//! [`Source`]s plus problems; [`read`] turns one source into its articles
+//! (one for a plain file, one per line for JSON Lines), each as decoded
+//! text or a reason to skip it. gzip and zstd data is decompressed on the
+//! fly, recognised by its magic bytes, and bounded by `--max-bytes` after
+//! decompression like any other text.
 
 use std::collections::HashSet;
 use std::fs;
-use std::io::Read;
+use std::io::{self, BufRead, BufReader, Read};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
-use crate::config::InputOptions;
+use ignore::overrides::OverrideBuilder;
+use ignore::WalkBuilder;
+
+use crate::config::{InputFormat, InputOptions};
 use crate::corpus::{Problem, ProblemKind, SkipReason, Source};
 
 /// What walking the paths found.
 #[derive(Debug, Default)]
 pub struct Walk {
-    /// Regular files to read, sorted by their display path.
+    /// Inputs to read, sorted by their display path.
     pub sources: Vec<Source>,
     /// Entries passed over while walking (links, FIFOs, sockets).
     pub skipped: Vec<(String, SkipReason)>,
@@ -25,21 +34,41 @@ pub struct Walk {
     pub problems: Vec<Problem>,
 }
 
+/// The path that means standard input.
+pub const STDIN: &str = "-";
+
 /// Walks every path, depth first, in a deterministic order.
 ///
 /// Each file is listed once however it is reached: folders are remembered by
 /// device and inode (so a folder given twice, or reached again through a
 /// link, is walked once) and files by their canonical path (so `d d/a.txt`
 /// lists `a.txt` once, while two hard links to one file stay two articles).
+/// Inside folders, hidden entries, entries ignored by `.gitignore`-style
+/// files and entries the globs exclude are passed over, as ripgrep does;
+/// paths named by the user are always read.
 pub fn walk(options: &InputOptions) -> Walk {
     let mut walker = Walker {
-        follow: options.follow_links,
-        dirs_seen: HashSet::new(),
+        options,
+        dirs_seen: Arc::new(Mutex::new(HashSet::new())),
         files_seen: HashSet::new(),
+        stdin_read: false,
         out: Walk::default(),
     };
-    for path in &options.paths {
-        walker.root(path);
+    let mut paths = options.paths.clone();
+    if let Some(list) = &options.files_from {
+        // Standard input holds the list: a `-` named in it cannot be read.
+        walker.stdin_read = list.as_os_str() == STDIN;
+        match read_list(list, options.null_separated) {
+            Ok(listed) => paths.extend(listed),
+            Err(problem) => walker.out.problems.push(problem),
+        }
+    }
+    for path in &paths {
+        if path.as_os_str() == STDIN {
+            walker.stdin();
+        } else {
+            walker.root(path);
+        }
     }
     let mut out = walker.out;
     // Why sort: ids, grouping and output must not depend on the order the
@@ -49,18 +78,88 @@ pub fn walk(options: &InputOptions) -> Walk {
     out
 }
 
-struct Walker {
-    follow: bool,
-    dirs_seen: HashSet<(u64, u64)>,
+/// The paths a `--files-from` list names: one per line (a trailing `\r`
+/// dropped), or NUL-separated; empty entries are ignored.
+fn read_list(list: &Path, null_separated: bool) -> Result<Vec<PathBuf>, Problem> {
+    use std::os::unix::ffi::OsStrExt;
+    let display = list.to_string_lossy();
+    let bytes = if list.as_os_str() == STDIN {
+        let mut bytes = Vec::new();
+        io::stdin().lock().read_to_end(&mut bytes).map(|_| bytes)
+    } else {
+        fs::read(list)
+    }
+    .map_err(|err| Problem::io(&display, &err))?;
+    let separator = if null_separated { b'\0' } else { b'\n' };
+    Ok(bytes
+        .split(|&b| b == separator)
+        .map(|name| match name {
+            [rest @ .., b'\r'] if !null_separated => rest,
+            name => name,
+        })
+        .filter(|name| !name.is_empty())
+        .map(|name| PathBuf::from(std::ffi::OsStr::from_bytes(name)))
+        .collect())
+}
+
+/// Whether a file name says JSON Lines, looking through a compression
+/// extension (`a.jsonl.gz`).
+fn is_jsonl_name(path: &Path) -> bool {
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    let name = [".gz", ".zst", ".zstd"]
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext))
+        .unwrap_or(&name);
+    name.ends_with(".jsonl") || name.ends_with(".ndjson")
+}
+
+struct Walker<'a> {
+    options: &'a InputOptions,
+    /// Shared with the walk's entry filter, which runs inside the `ignore`
+    /// walker.
+    dirs_seen: Arc<Mutex<HashSet<(u64, u64)>>>,
     files_seen: HashSet<PathBuf>,
+    stdin_read: bool,
     out: Walk,
 }
 
-impl Walker {
+impl Walker<'_> {
+    fn jsonl(&self, path: &Path) -> bool {
+        match self.options.format {
+            InputFormat::Auto => is_jsonl_name(path),
+            InputFormat::Text => false,
+            InputFormat::Jsonl => true,
+        }
+    }
+
+    /// Standard input, read once, whole (at most `--max-bytes` and one byte
+    /// more, so a larger stream is a `too_large` skip, not unbounded memory).
+    fn stdin(&mut self) {
+        if std::mem::replace(&mut self.stdin_read, true) {
+            return;
+        }
+        let mut bytes = Vec::new();
+        let read = io::stdin()
+            .lock()
+            .take(self.options.max_bytes.saturating_add(1))
+            .read_to_end(&mut bytes);
+        match read {
+            Err(err) => self.out.problems.push(Problem::io(STDIN, &err)),
+            Ok(_) => self.out.sources.push(Source {
+                path: PathBuf::from(STDIN),
+                display: STDIN.to_string(),
+                // Standard input has no name to go by: it is JSON Lines only
+                // when --input-format says so.
+                jsonl: self.options.format == InputFormat::Jsonl,
+                stdin: Some(bytes),
+            }),
+        }
+    }
+
     fn root(&mut self, path: &Path) {
         let display = path.to_string_lossy().into_owned();
-        // Paths named on the command line are always resolved, links included:
-        // the user asked for them by name.
+        // Paths named by the user are always resolved, links included: the
+        // user asked for them by name.
         let meta = match fs::metadata(path) {
             Ok(meta) => meta,
             Err(err) => return self.out.problems.push(Problem::io(&display, &err)),
@@ -70,104 +169,166 @@ impl Walker {
             Err(err) => return self.out.problems.push(Problem::io(&display, &err)),
         };
         if meta.is_dir() {
-            self.dir(path.to_path_buf(), canonical, &meta);
+            self.dir(path, &meta);
         } else if meta.is_file() {
             self.file(path.to_path_buf(), canonical);
         } else {
-            self.out.problems.push(Problem {
-                path: display,
-                kind: ProblemKind::NotRegular,
-                detail: "not a regular file or folder".to_string(),
-            });
+            self.out.problems.push(Problem::new(
+                &display,
+                ProblemKind::NotRegular,
+                "not a regular file or folder",
+            ));
         }
     }
 
-    /// Walks one folder tree with an explicit stack, so deep nesting cannot
-    /// overflow the call stack.
-    fn dir(&mut self, path: PathBuf, canonical: PathBuf, meta: &fs::Metadata) {
-        if !self.dirs_seen.insert((meta.dev(), meta.ino())) {
+    /// Walks one folder tree with the `ignore` crate's walker (iterative, so
+    /// deep nesting cannot overflow the stack; sorted by name; links
+    /// followed only with `--follow`), entering each folder once.
+    fn dir(&mut self, root: &Path, meta: &fs::Metadata) {
+        let seen = (meta.dev(), meta.ino());
+        if !self.dirs_seen.lock().expect("no walk panics").insert(seen) {
             return;
         }
-        let mut stack = vec![(path, canonical)];
-        while let Some((dir, canonical)) = stack.pop() {
-            let mut children = Vec::new();
-            if let Err(err) = self.list(&dir, &canonical, &mut children) {
-                self.out
-                    .problems
-                    .push(Problem::io(&dir.to_string_lossy(), &err));
+        let options = self.options;
+        let mut builder = WalkBuilder::new(root);
+        builder
+            .standard_filters(options.ignore_files)
+            .hidden(!options.hidden)
+            .follow_links(options.follow_links)
+            .sort_by_file_name(|a, b| a.cmp(b));
+        if !options.globs.is_empty() {
+            let mut globs = OverrideBuilder::new(root);
+            for glob in &options.globs {
+                // The globs were checked when the command line was read.
+                let _ = globs.add(glob);
             }
-            // Reverse so the stack pops children in name order.
-            stack.extend(children.into_iter().rev());
+            if let Ok(globs) = globs.build() {
+                builder.overrides(globs);
+            }
         }
-    }
-
-    fn list(
-        &mut self,
-        dir: &Path,
-        canonical: &Path,
-        children: &mut Vec<(PathBuf, PathBuf)>,
-    ) -> std::io::Result<()> {
-        let mut entries = fs::read_dir(dir)?.collect::<Result<Vec<_>, _>>()?;
-        entries.sort_by_key(|entry| entry.file_name());
-        for entry in entries {
+        let dirs_seen = Arc::clone(&self.dirs_seen);
+        // Why a shared set of (device, inode): a folder reached again through
+        // a link, or through two links, is walked once, which is what ends
+        // link loops and mazes.
+        builder.filter_entry(move |entry| {
+            if !entry.file_type().is_some_and(|t| t.is_dir()) {
+                return true;
+            }
+            match entry.metadata() {
+                Ok(meta) => dirs_seen
+                    .lock()
+                    .expect("no walk panics")
+                    .insert((meta.dev(), meta.ino())),
+                Err(_) => true,
+            }
+        });
+        let mut parent: Option<(PathBuf, PathBuf)> = None;
+        for found in builder.build() {
+            let entry = match found {
+                Ok(entry) => entry,
+                Err(err) => {
+                    self.walk_error(err);
+                    continue;
+                }
+            };
+            if entry.depth() == 0 {
+                continue;
+            }
             let path = entry.path();
-            let file_type = entry.file_type()?;
-            let display = path.to_string_lossy().into_owned();
+            let Some(file_type) = entry.file_type() else {
+                continue;
+            };
             if file_type.is_symlink() {
-                if self.follow {
-                    self.link(path, children);
-                } else {
-                    self.out.skipped.push((display, SkipReason::Symlink));
-                }
+                let display = path.to_string_lossy().into_owned();
+                self.out.skipped.push((display, SkipReason::Symlink));
             } else if file_type.is_dir() {
-                let meta = entry.metadata()?;
-                if self.dirs_seen.insert((meta.dev(), meta.ino())) {
-                    children.push((path, canonical.join(entry.file_name())));
-                }
+                continue;
             } else if file_type.is_file() {
-                self.file(path, canonical.join(entry.file_name()));
+                let canonical = if entry.path_is_symlink() {
+                    fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+                } else {
+                    canonical_in(path, &mut parent)
+                };
+                self.file(path.to_path_buf(), canonical);
             } else {
+                let display = path.to_string_lossy().into_owned();
                 self.out.skipped.push((display, SkipReason::NotRegular));
             }
         }
-        Ok(())
     }
 
-    /// A link met while following links: resolved once, then treated as what
-    /// it points to. Folders reached this way still go through the device and
-    /// inode check, which is what ends symlink loops and mazes.
-    fn link(&mut self, path: PathBuf, children: &mut Vec<(PathBuf, PathBuf)>) {
-        let display = path.to_string_lossy().into_owned();
-        let resolved = fs::metadata(&path).and_then(|meta| Ok((meta, fs::canonicalize(&path)?)));
-        let (meta, canonical) = match resolved {
-            Ok(found) => found,
-            Err(err) => {
-                let mut problem = Problem::io(&display, &err);
-                if problem.kind == ProblemKind::NotFound {
-                    problem.detail = "broken symbolic link".to_string();
-                } else if err.raw_os_error() == Some(40) {
-                    problem.kind = ProblemKind::LinkLoop;
+    fn walk_error(&mut self, err: ignore::Error) {
+        let mut path: Option<PathBuf> = None;
+        let mut err = &err;
+        loop {
+            match err {
+                ignore::Error::WithPath {
+                    path: at,
+                    err: inner,
+                } => {
+                    path.get_or_insert_with(|| at.clone());
+                    err = inner;
                 }
-                return self.out.problems.push(problem);
+                ignore::Error::WithDepth { err: inner, .. }
+                | ignore::Error::WithLineNumber { err: inner, .. } => err = inner,
+                _ => break,
             }
-        };
-        if meta.is_dir() {
-            if self.dirs_seen.insert((meta.dev(), meta.ino())) {
-                children.push((path, canonical));
+        }
+        let display = path
+            .as_deref()
+            .map_or_else(String::new, |p| p.to_string_lossy().into_owned());
+        match err {
+            // A link back to a folder being walked: that folder is walked
+            // once, which is all a loop can ask for.
+            ignore::Error::Loop { .. } => {}
+            ignore::Error::Io(io_err) => {
+                // The walker wraps the operating system's error in its own;
+                // unwrap it, for its code and a message without the path.
+                let io_err = io_err
+                    .get_ref()
+                    .and_then(|inner| inner.source())
+                    .and_then(|inner| inner.downcast_ref::<io::Error>())
+                    .unwrap_or(io_err);
+                let mut problem = Problem::io(&display, io_err);
+                if io_err.raw_os_error() == Some(40) {
+                    problem.kind = ProblemKind::LinkLoop;
+                } else if problem.kind == ProblemKind::NotFound && self.options.follow_links {
+                    problem.detail = "broken symbolic link".to_string();
+                }
+                self.out.problems.push(problem);
             }
-        } else if meta.is_file() {
-            self.file(path, canonical);
-        } else {
-            self.out.skipped.push((display, SkipReason::NotRegular));
+            // A malformed line in an ignore file: ripgrep warns and goes on;
+            // it changes which files are walked, not how they are read.
+            _ => {}
         }
     }
 
     fn file(&mut self, path: PathBuf, canonical: PathBuf) {
         if self.files_seen.insert(canonical) {
             let display = path.to_string_lossy().into_owned();
-            self.out.sources.push(Source { path, display });
+            let jsonl = self.jsonl(&path);
+            self.out.sources.push(Source {
+                path,
+                display,
+                jsonl,
+                stdin: None,
+            });
         }
     }
+}
+
+/// The canonical path of a walked file: its folder's canonical path (one
+/// lookup per folder, remembered in `parent`) joined with its name.
+fn canonical_in(path: &Path, parent: &mut Option<(PathBuf, PathBuf)>) -> PathBuf {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return path.to_path_buf();
+    };
+    if !matches!(parent, Some((known, _)) if known == dir) {
+        let canonical = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        *parent = Some((dir.to_path_buf(), canonical));
+    }
+    let (_, canonical) = parent.as_ref().expect("set just above");
+    canonical.join(name)
 }
 
 /// One file's text, or why it is not an article.
@@ -186,33 +347,331 @@ pub enum Loaded {
     Failed(Problem),
 }
 
-/// Reads one file, never more than `max_bytes + 1` bytes of it.
-pub fn read(source: &Source, options: &InputOptions) -> Loaded {
-    let fail = |err: std::io::Error| Loaded::Failed(Problem::io(&source.display, &err));
-    let file = match fs::File::open(&source.path) {
-        Ok(file) => file,
-        Err(err) => return fail(err),
+/// One article found in a source.
+#[derive(Debug)]
+pub struct Found {
+    /// 1-based line number, for a record of a JSON Lines source.
+    pub line: Option<u64>,
+    /// The record's `--id-field` value, if any.
+    pub id: Option<String>,
+    /// Its text, or why it is not an article.
+    pub loaded: Loaded,
+}
+
+/// Reads one source and hands each article in it to `each`, in order: the
+/// whole text of a plain source, or every non-blank line of a JSON Lines
+/// source. With `wanted` (sorted line numbers), only those lines of a JSON
+/// Lines source are decoded; the second read of a scan uses it.
+pub fn read(
+    source: &Source,
+    options: &InputOptions,
+    wanted: Option<&[u64]>,
+    each: &mut dyn FnMut(Found),
+) {
+    let whole = |loaded| Found {
+        line: None,
+        id: None,
+        loaded,
     };
-    // Check the size before reading, so a huge file costs one stat; the
-    // bounded read below still protects against a file that grows meanwhile
-    // or one whose reported size is wrong (procfs reports 0).
-    let size = match file.metadata() {
-        Ok(meta) if meta.len() > options.max_bytes => return Loaded::Skip(SkipReason::TooLarge),
-        Ok(meta) if !meta.is_file() => return Loaded::Skip(SkipReason::NotRegular),
-        Ok(meta) => meta.len(),
-        Err(err) => return fail(err),
+    let fail = |err: io::Error| Problem::io(&source.display, &err);
+    let (reader, size) = match open(source, options) {
+        Ok(Opened::Reader(reader, size)) => (reader, size),
+        Ok(Opened::Skip(reason)) => return each(whole(Loaded::Skip(reason))),
+        Err(err) => return each(whole(Loaded::Failed(fail(err)))),
     };
-    // Room for the whole file and one byte more: the file is then read in
-    // one call plus one that finds its end, instead of a growing buffer's
-    // half a dozen.
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
-    if let Err(err) = file.take(options.max_bytes + 1).read_to_end(&mut bytes) {
-        return fail(err);
+    if source.jsonl {
+        if let Err(err) = jsonl(reader, source, options, wanted, each) {
+            each(whole(Loaded::Failed(fail(err))));
+        }
+        return;
     }
-    if bytes.len() as u64 > options.max_bytes {
-        return Loaded::Skip(SkipReason::TooLarge);
+    // Room for the whole file and one byte more, when its size is known: a
+    // large file is then read without the copies a growing buffer makes.
+    let capacity = size.map_or(0, |size| {
+        usize::try_from(size).unwrap_or(0).saturating_add(1)
+    });
+    let mut bytes = Vec::with_capacity(capacity);
+    match reader.take(options.max_bytes + 1).read_to_end(&mut bytes) {
+        Err(err) => each(whole(Loaded::Failed(fail(err)))),
+        Ok(_) if bytes.len() as u64 > options.max_bytes => {
+            each(whole(Loaded::Skip(SkipReason::TooLarge)));
+        }
+        Ok(_) => each(whole(decode(bytes))),
     }
-    decode(bytes)
+}
+
+/// Reads one article: a plain source whole, or line `line` of a JSON Lines
+/// source. For the readers that want one article rather than a stream
+/// (`explain`, the review page).
+pub fn read_one(source: &Source, options: &InputOptions, line: Option<u64>) -> Loaded {
+    let wanted: Vec<u64> = line.into_iter().collect();
+    let mut found = None;
+    read(source, options, Some(&wanted), &mut |article| {
+        let whole_failed = article.line.is_none() && !matches!(article.loaded, Loaded::Text { .. });
+        if found.is_none() && (article.line == line || whole_failed) {
+            found = Some(article.loaded);
+        }
+    });
+    found.unwrap_or_else(|| {
+        let what = line.map_or_else(String::new, |l| format!("line {l} "));
+        Loaded::Failed(Problem::new(
+            &source.display,
+            ProblemKind::Changed,
+            format!("{what}not found again; the file changed during the scan"),
+        ))
+    })
+}
+
+enum Opened<'a> {
+    /// The data, and its size when that is known (an uncompressed file).
+    Reader(Box<dyn BufRead + 'a>, Option<u64>),
+    Skip(SkipReason),
+}
+
+/// Compression, as told by the first bytes of the data.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
+
+impl Compression {
+    fn of(start: &[u8]) -> Self {
+        if start.starts_with(&[0x1f, 0x8b]) {
+            Compression::Gzip
+        } else if start.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Compression::Zstd
+        } else {
+            Compression::None
+        }
+    }
+
+    fn of_name(path: &Path) -> Self {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("gz") => Compression::Gzip,
+            Some("zst" | "zstd") => Compression::Zstd,
+            _ => Compression::None,
+        }
+    }
+}
+
+/// Opens a source for reading, decompressing it when its first bytes are
+/// gzip's or zstd's magic numbers.
+fn open<'a>(source: &'a Source, options: &InputOptions) -> io::Result<Opened<'a>> {
+    let mut size = None;
+    let mut reader: Box<dyn BufRead + 'a> = match &source.stdin {
+        Some(bytes) => Box::new(bytes.as_slice()),
+        None => {
+            let file = fs::File::open(&source.path)?;
+            // Check the size before reading, so a huge file costs one stat
+            // (compressed data larger than the limit cannot decompress to
+            // less); the bounded reads below still protect against a file
+            // that grows meanwhile or whose reported size is wrong (procfs
+            // reports 0). A JSON Lines file is bounded line by line instead.
+            let meta = file.metadata()?;
+            if !meta.is_file() {
+                return Ok(Opened::Skip(SkipReason::NotRegular));
+            }
+            if meta.len() > options.max_bytes && !source.jsonl {
+                return Ok(Opened::Skip(SkipReason::TooLarge));
+            }
+            size = Some(meta.len());
+            let capacity = usize::try_from(meta.len().min(1 << 16)).unwrap_or(1 << 16);
+            Box::new(BufReader::with_capacity(capacity.max(512), file))
+        }
+    };
+    let compression = Compression::of(reader.fill_buf()?);
+    let named = Compression::of_name(&source.path);
+    if named != Compression::None && compression != named {
+        let what = if named == Compression::Gzip {
+            "gzip"
+        } else {
+            "zstd"
+        };
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("named like {what} data but does not start like it"),
+        ));
+    }
+    if compression != Compression::None {
+        size = None;
+    }
+    Ok(Opened::Reader(
+        match compression {
+            Compression::None => reader,
+            Compression::Gzip => {
+                Box::new(BufReader::new(flate2::bufread::MultiGzDecoder::new(reader)))
+            }
+            Compression::Zstd => {
+                let decoder = ruzstd::decoding::StreamingDecoder::new(reader).map_err(|err| {
+                    io::Error::new(io::ErrorKind::InvalidData, format!("zstd: {err}"))
+                })?;
+                Box::new(BufReader::new(decoder))
+            }
+        },
+        size,
+    ))
+}
+
+/// Reads JSON Lines: each non-blank line one object whose `--text-field`
+/// is the article. A line that is not such an object is a problem naming
+/// the line; a line longer than `--max-bytes` is skipped as `too_large`
+/// without ever being held whole.
+fn jsonl(
+    mut reader: Box<dyn BufRead + '_>,
+    source: &Source,
+    options: &InputOptions,
+    wanted: Option<&[u64]>,
+    each: &mut dyn FnMut(Found),
+) -> io::Result<()> {
+    let max = usize::try_from(options.max_bytes).unwrap_or(usize::MAX);
+    let mut buf = Vec::new();
+    let mut line = 0u64;
+    let mut wanted = wanted.map(|lines| lines.iter().copied().peekable());
+    while let Some(too_long) = read_line(&mut reader, &mut buf, max)? {
+        line += 1;
+        if let Some(lines) = &mut wanted {
+            while lines.next_if(|&w| w < line).is_some() {}
+            match lines.peek() {
+                Some(&w) if w == line => {}
+                Some(_) => continue,
+                None => break,
+            }
+        }
+        let found = |id, loaded| Found {
+            line: Some(line),
+            id,
+            loaded,
+        };
+        if too_long {
+            each(found(None, Loaded::Skip(SkipReason::TooLarge)));
+            continue;
+        }
+        let mut text = buf.as_slice();
+        if line == 1 {
+            text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+        }
+        if text.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match record(text, options) {
+            Ok((article, id)) => each(found(
+                id,
+                Loaded::Text {
+                    text: article,
+                    lossy: false,
+                },
+            )),
+            Err(detail) => each(found(
+                None,
+                Loaded::Failed(Problem {
+                    path: source.display.clone(),
+                    line: Some(line),
+                    kind: ProblemKind::InvalidRecord,
+                    detail,
+                }),
+            )),
+        }
+    }
+    Ok(())
+}
+
+/// Reads one line without its `\n` (or `\r\n`) into `buf`, keeping at most
+/// `max` bytes of it. `None` at the end of the data; `Some(true)` when the
+/// line was longer than `max` (then `buf` is empty and the rest was read
+/// past, never stored).
+fn read_line(reader: &mut dyn BufRead, buf: &mut Vec<u8>, max: usize) -> io::Result<Option<bool>> {
+    buf.clear();
+    let mut too_long = false;
+    let mut any = false;
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(chunk) => chunk,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        };
+        if chunk.is_empty() {
+            break;
+        }
+        any = true;
+        let end = chunk.iter().position(|&b| b == b'\n');
+        let part = &chunk[..end.unwrap_or(chunk.len())];
+        if !too_long {
+            if buf.len() + part.len() > max {
+                too_long = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(part);
+            }
+        }
+        let used = end.map_or(chunk.len(), |i| i + 1);
+        reader.consume(used);
+        if end.is_some() {
+            break;
+        }
+    }
+    if buf.last() == Some(&b'\r') {
+        buf.pop();
+    }
+    Ok(any.then_some(too_long))
+}
+
+/// The text and id of one JSON Lines record, or what is wrong with it.
+fn record(line: &[u8], options: &InputOptions) -> Result<(String, Option<String>), String> {
+    let value: serde_json::Value = match serde_json::from_slice(line) {
+        Ok(value) => value,
+        Err(err) if err.to_string().contains("hex escape") => {
+            return Err(format!(
+                "invalid JSON: a \\u escape is not a valid character ({err})"
+            ))
+        }
+        Err(err) => return Err(format!("invalid JSON: {err}")),
+    };
+    if !value.is_object() {
+        return Err(format!(
+            "expected one JSON object per line, got {}",
+            kind_of(&value)
+        ));
+    }
+    let text = match field(&value, &options.text_field) {
+        Some(serde_json::Value::String(text)) => text.clone(),
+        Some(other) => {
+            return Err(format!(
+                "field `{}` is {}, not a string",
+                options.text_field,
+                kind_of(other)
+            ))
+        }
+        None => return Err(format!("no field `{}`", options.text_field)),
+    };
+    let id = match field(&value, &options.id_field) {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(id)) => Some(id.clone()),
+        Some(other) => Some(other.to_string()),
+    };
+    Ok((text, id))
+}
+
+/// A field by dotted path (`meta.id`); a name holding a dot as it is
+/// (`"meta.id": ...`) is found too.
+fn field<'v>(value: &'v serde_json::Value, path: &str) -> Option<&'v serde_json::Value> {
+    if let Some(found) = value.get(path) {
+        return Some(found);
+    }
+    path.split('.')
+        .try_fold(value, |value, name| value.get(name))
+}
+
+fn kind_of(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
 }
 
 /// Turns bytes into text: a UTF-8 byte order mark is dropped, UTF-16 with a
@@ -300,6 +759,108 @@ mod tests {
         let (decoded, lossy) = text(decode(b"caf\xe9 ok".to_vec()));
         assert_eq!(decoded, "caf\u{FFFD} ok");
         assert!(lossy);
+    }
+
+    fn options() -> InputOptions {
+        InputOptions {
+            max_bytes: 100,
+            ..InputOptions::default()
+        }
+    }
+
+    /// The articles of a source held in memory, as (line, id, text or what
+    /// became of it).
+    fn articles(bytes: &[u8], jsonl: bool, wanted: Option<&[u64]>) -> Vec<String> {
+        let source = Source {
+            path: PathBuf::from(STDIN),
+            display: "in".into(),
+            jsonl,
+            stdin: Some(bytes.to_vec()),
+        };
+        let mut out = Vec::new();
+        read(&source, &options(), wanted, &mut |found| {
+            let what = match found.loaded {
+                Loaded::Text { text, .. } => text,
+                Loaded::Skip(reason) => format!("skip {}", reason.as_str()),
+                Loaded::Failed(problem) => format!("fail {}", problem.detail),
+            };
+            out.push(format!("{:?} {:?} {what}", found.line, found.id));
+        });
+        out
+    }
+
+    #[test]
+    fn jsonl_lines_are_records() {
+        let input = b"\xEF\xBB\xBF{\"id\":1,\"text\":\"one\"}\r\n\n{oops\n  \n\
+            {\"text\":5}\n{\"meta\":{\"id\":\"x\"},\"text\":\"nul \\u0000 kept\"}";
+        assert_eq!(
+            articles(input, true, None),
+            [
+                "Some(1) Some(\"1\") one",
+                "Some(3) None fail invalid JSON: key must be a string at line 1 column 2",
+                "Some(5) None fail field `text` is a number, not a string",
+                "Some(6) None nul \0 kept",
+            ]
+        );
+        assert_eq!(
+            articles(b"[1]\n{}", true, None)[0],
+            "Some(1) None fail expected one JSON object per line, got an array"
+        );
+        assert_eq!(
+            articles(b"{}", true, None)[0],
+            "Some(1) None fail no field `text`"
+        );
+    }
+
+    #[test]
+    fn nested_fields_and_wanted_lines() {
+        let source =
+            b"{\"a\":{\"b\":\"one\"}}\n{\"a\":{\"b\":\"two\"}}\n{\"a\":{\"b\":\"three\"}}\n";
+        let mut options = options();
+        options.text_field = "a.b".into();
+        let source = Source {
+            path: PathBuf::from(STDIN),
+            display: "in".into(),
+            jsonl: true,
+            stdin: Some(source.to_vec()),
+        };
+        let mut lines = Vec::new();
+        read(&source, &options, Some(&[1, 3]), &mut |found| {
+            if let Loaded::Text { text, .. } = found.loaded {
+                lines.push((found.line, text));
+            }
+        });
+        assert_eq!(lines, [(Some(1), "one".into()), (Some(3), "three".into())]);
+    }
+
+    #[test]
+    fn long_lines_are_skipped_without_being_held() {
+        let mut input = format!("{{\"text\":\"{}\"}}\n", "x".repeat(200)).into_bytes();
+        input.extend_from_slice(b"{\"text\":\"short\"}");
+        assert_eq!(
+            articles(&input, true, None),
+            ["Some(1) None skip too_large", "Some(2) None short"]
+        );
+    }
+
+    #[test]
+    fn compressed_data_is_read_and_bounded() {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(b"hello gzip").unwrap();
+        let gz = gz.finish().unwrap();
+        assert_eq!(articles(&gz, false, None), ["None None hello gzip"]);
+        let zst = ruzstd::encoding::compress_to_vec(
+            &b"hello zstd"[..],
+            ruzstd::encoding::CompressionLevel::Fastest,
+        );
+        assert_eq!(articles(&zst, false, None), ["None None hello zstd"]);
+        // A bomb: small compressed, larger than --max-bytes decompressed.
+        let mut bomb = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        bomb.write_all(&[b'a'; 10_000]).unwrap();
+        let bomb = bomb.finish().unwrap();
+        assert!(bomb.len() < 100);
+        assert_eq!(articles(&bomb, false, None), ["None None skip too_large"]);
     }
 
     #[test]

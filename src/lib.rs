@@ -4,8 +4,10 @@
 //! (`pipeline::run` is the only code that knows the order):
 //!
 //! - [`input`] walks the paths (sorted, each file once, links skipped unless
-//!   followed) and reads files as text: byte order marks handled, UTF-16
-//!   decoded, invalid UTF-8 replaced, binary and oversized files skipped.
+//!   followed, hidden and ignored files and globs honoured) and reads files,
+//!   JSON Lines records and standard input as text: gzip and zstd
+//!   decompressed, byte order marks handled, UTF-16 decoded, invalid UTF-8
+//!   replaced, binary and oversized inputs skipped.
 //! - [`normalize`] turns raw text into canonical text, one case-folded
 //!   sentence per line, without bylines, links, footers and other scraping
 //!   boilerplate, so re-scrapes and reflowed copies read the same.
@@ -23,15 +25,21 @@
 //!   in one, near matches) for `explain` and the HTML review page.
 //! - [`review`] (HTML format only) reads the group members again and sets
 //!   each against its representative, sentence by sentence, within caps.
-//! - [`report`] renders the result as a table, JSON, JSON Lines, CSV or an
-//!   HTML review page, and
-//!   [`exit`] maps it to the exit status.
+//! - [`report`] renders the result as a table, JSON, JSON Lines, CSV, an
+//!   HTML review page or a list of the duplicates' paths, and [`exit`] maps
+//!   it to the exit status (after [`baseline`] has marked which groups are
+//!   new).
+//!
+//! [`baseline`] compares the groups with those accepted earlier (a file
+//! read and written by the scan command), so a CI check fails only on new
+//! ones.
 //!
 //! [`cli`] and [`config`] turn the command line into per-stage options;
 //! [`cmd`] holds the subcommands (`scan`, `explain`), thin runs over the
 //! stages;
 //! [`invariants`] holds the checks the fuzz target and tests share.
 
+pub mod baseline;
 pub mod candidates;
 pub mod cli;
 pub mod cmd;

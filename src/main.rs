@@ -10,8 +10,12 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Parser;
 
+use newsdedup::baseline::Baseline;
 use newsdedup::cli::{Cli, Command};
-use newsdedup::cmd::{self, scan::Messages};
+use newsdedup::cmd::{
+    self,
+    scan::{Gate, Messages},
+};
 use newsdedup::exit::ExitStatus;
 use newsdedup::report;
 
@@ -53,7 +57,14 @@ fn run() -> Result<ExitStatus> {
                 quiet: args.quiet,
                 verbose: args.verbose,
             };
-            cmd::scan::run(&args.config()?, args.format(), messages, &mut out, &mut err)
+            // Read the baseline before scanning, so a missing one fails at once.
+            let gate = Gate {
+                baseline: args.baseline.as_deref().map(Baseline::load).transpose()?,
+                write_baseline: args.write_baseline.clone(),
+                exit_zero: args.exit_zero,
+            };
+            let config = args.config()?;
+            cmd::scan::run(&config, args.format(), &gate, messages, &mut out, &mut err)
         }
         Command::Explain(args) => cmd::explain::run(&args.config()?, &mut out),
     }

@@ -1,24 +1,26 @@
 //! The order of the stages, and nothing else: `run` takes a config and
 //! returns the report.
 //!
-//! A scan reads every file twice at most (group members once more for the
+//! A scan reads every input twice at most (group members once more for the
 //! HTML review page), to keep memory proportional to the sketches rather
-//! than to the corpus text:
-//! 1. every file is read, normalized and shingled; only a fingerprint of its
+//! than to the corpus text (standard input, which cannot be read twice, is
+//! the exception: its bytes are kept from the walk):
+//! 1. every article (a file, or a record of a JSON Lines file) is read,
+//!    normalized and shingled; only a fingerprint of its
 //!    shingle set, its size, its sentence hashes and its MinHash signature
 //!    are kept;
 //! 2. documents with identical shingle sets form exact classes, and one
 //!    member of each class goes into the candidate search;
-//! 3. the shingle sets of documents in candidate pairs are rebuilt, now with
+//! 3. the shingle sets of articles in candidate pairs are rebuilt, now with
 //!    template weights, from canonical text kept from pass 1 while it fits
-//!    in [`KEPT_TEXT_BYTES`], or else by reading the file again (a file whose
-//!    set changed meanwhile is reported, not scored); the pairs are verified
-//!    on the exact sets, and the verified pairs and exact classes are
-//!    grouped;
+//!    in [`KEPT_TEXT_BYTES`], or else by reading the article again (a JSON
+//!    Lines file once for all its records that are needed; a file whose set
+//!    changed meanwhile is reported, not scored); the pairs are verified on
+//!    the exact sets, and the verified pairs and exact classes are grouped;
 //! 4. for `--format html` only, [`crate::review`] reads the group members
 //!    again and sets each against its representative.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -26,10 +28,10 @@ use rayon::prelude::*;
 
 use crate::candidates::{self, Banding};
 use crate::config::Config;
-use crate::corpus::{Problem, ProblemKind, SkipReason, Source};
+use crate::corpus::{label, Problem, ProblemKind, Record, SkipReason, Source};
 use crate::evidence;
 use crate::group::{self, Completeness};
-use crate::input::{self, Loaded};
+use crate::input::{self, Found, Loaded};
 use crate::normalize;
 use crate::progress::Progress;
 use crate::report::{Group, Member, Parameters, Report, Summary};
@@ -46,9 +48,9 @@ pub const NORMALIZER_VERSION: u32 = 2;
 /// Canonical text kept in memory from the first pass for the second, in
 /// bytes, over all documents.
 ///
-/// Why: reading and normalizing a file again costs as much as the first
-/// time, and in a corpus of ordinary size every document fits; past this
-/// budget (a corpus of a gigabyte or more) the rest are read again, so
+/// Why: reading and normalizing an article again costs as much as the
+/// first time, and in a corpus of ordinary size every document fits; past
+/// this budget (a corpus of a gigabyte or more) the rest are read again, so
 /// memory stays proportional to the sketches. Which documents are kept
 /// depends on thread timing, but the text is the same either way, so the
 /// report is too.
@@ -71,13 +73,16 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
     progress.stage("reading", walk.sources.len());
     let hashers = Hashers::new(&config.sketch);
     let budget = AtomicUsize::new(kept_text_budget());
-    let outcomes: Vec<FirstPass> = walk
+    let outcomes: Vec<Vec<Outcome>> = walk
         .sources
         .par_iter()
         .map(|source| {
-            let outcome = first_pass(source, config, &hashers, &budget);
+            let found = each_batched(source, config, None, |article| {
+                let Found { line, id, loaded } = article;
+                (line, id, first_pass(loaded, config, &hashers, &budget))
+            });
             progress.step();
-            outcome
+            found
         })
         .collect();
     let mut docs = tally.collect(outcomes, &walk.sources);
@@ -129,6 +134,9 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
     }
     progress.finish();
     tally.problems.sort();
+    // A JSON Lines file that fails as a whole on its second read fails once
+    // for every record needed from it: say so once.
+    tally.problems.dedup();
     let summary = Summary {
         files_seen: walk.sources.len() + walk.skipped.len(),
         articles_compared: docs.len(),
@@ -141,6 +149,7 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
         template_sentences: templates.len(),
         groups: groups.len(),
         duplicate_articles: groups.iter().map(|g| g.members.len() - 1).sum(),
+        new_groups: groups.len(),
         elapsed_seconds: started.elapsed().as_secs_f64(),
     };
     tally.skipped_files.sort();
@@ -150,6 +159,7 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
         problems: tally.problems,
         skipped_files: tally.skipped_files,
         summary,
+        baseline: false,
     }
 }
 
@@ -188,6 +198,8 @@ fn parameters(config: &Config, banding: Banding) -> Parameters {
         template_docs: config.verify.template_docs,
         max_bytes: config.input.max_bytes,
         follow_links: config.input.follow_links,
+        text_field: config.input.text_field.clone(),
+        id_field: config.input.id_field.clone(),
     }
 }
 
@@ -198,17 +210,13 @@ fn no_files(config: &Config) -> Problem {
         .iter()
         .map(|p| p.to_string_lossy().into_owned())
         .collect();
-    Problem {
-        path: paths.join(" "),
-        kind: ProblemKind::NoFiles,
-        detail: "no files to scan".to_string(),
-    }
+    Problem::new(&paths.join(" "), ProblemKind::NoFiles, "no files to scan")
 }
 
 /// A document kept after the first pass.
 struct Doc {
-    /// Index into the walk's sources.
-    source: usize,
+    /// Where it came from.
+    record: Record,
     fingerprint: u128,
     completeness: Completeness,
     signature: Signature,
@@ -216,6 +224,10 @@ struct Doc {
     /// Canonical text kept for the second pass, if it fit the budget.
     kept: Option<String>,
 }
+
+/// The first pass over one article: its line and id (in a JSON Lines
+/// source), and what became of it.
+type Outcome = (Option<u64>, Option<String>, FirstPass);
 
 enum FirstPass {
     Doc {
@@ -230,10 +242,10 @@ enum FirstPass {
     Failed(Problem),
 }
 
-/// Reads and normalizes one file: the work both passes share. Returns the
+/// Normalizes one article's text: the work both passes share. Returns the
 /// canonical text and whether decoding was lossy.
-fn analyse(source: &Source, config: &Config) -> Result<(String, bool), FirstPass> {
-    match input::read(source, &config.input) {
+fn analyse(loaded: Loaded, config: &Config) -> Result<(String, bool), FirstPass> {
+    match loaded {
         Loaded::Text { text, lossy } => {
             // The raw text is freed on return, before shingling, so a large
             // document is not held three times at once.
@@ -273,12 +285,12 @@ fn take(budget: &AtomicUsize, bytes: usize) -> bool {
 }
 
 fn first_pass(
-    source: &Source,
+    loaded: Loaded,
     config: &Config,
     hashers: &Hashers,
     budget: &AtomicUsize,
 ) -> FirstPass {
-    let (canonical, lossy) = match analyse(source, config) {
+    let (canonical, lossy) = match analyse(loaded, config) {
         Ok(done) => done,
         Err(outcome) => return outcome,
     };
@@ -320,30 +332,37 @@ impl Tally {
         self.skipped_files.push((path.to_string(), reason));
     }
 
-    fn collect(&mut self, outcomes: Vec<FirstPass>, sources: &[Source]) -> Vec<Doc> {
+    /// Keeps the documents of the first pass, in source order and line
+    /// order within a source (so document ids follow path and line), and
+    /// counts the rest.
+    fn collect(&mut self, outcomes: Vec<Vec<Outcome>>, sources: &[Source]) -> Vec<Doc> {
         let mut docs = Vec::new();
-        for (source, outcome) in outcomes.into_iter().enumerate() {
-            match outcome {
-                FirstPass::Doc {
-                    fingerprint,
-                    completeness,
-                    signature,
-                    sentences,
-                    kept,
-                    lossy,
-                } => {
-                    self.lossy += usize::from(lossy);
-                    docs.push(Doc {
-                        source,
+        for (source, found) in outcomes.into_iter().enumerate() {
+            for (line, id, outcome) in found {
+                match outcome {
+                    FirstPass::Doc {
                         fingerprint,
                         completeness,
                         signature,
                         sentences,
                         kept,
-                    });
+                        lossy,
+                    } => {
+                        self.lossy += usize::from(lossy);
+                        docs.push(Doc {
+                            record: Record { source, line, id },
+                            fingerprint,
+                            completeness,
+                            signature,
+                            sentences,
+                            kept,
+                        });
+                    }
+                    FirstPass::Skip(reason) => {
+                        self.skip(&label(&sources[source].display, line), reason);
+                    }
+                    FirstPass::Failed(problem) => self.problems.push(problem),
                 }
-                FirstPass::Skip(reason) => self.skip(&sources[source].display, reason),
-                FirstPass::Failed(problem) => self.problems.push(problem),
             }
         }
         docs
@@ -387,9 +406,13 @@ impl Classes {
     }
 }
 
+/// The records needed from one source in the second pass: each one's line
+/// (in a JSON Lines source) and class, in line order.
+type Wanted = Vec<(Option<u64>, u32)>;
+
 /// Second pass: rebuilds the shingles of every class in a candidate pair,
 /// now with template sentences known, from the kept canonical text or by
-/// reading the file again. A file that fails now, or whose set no longer
+/// reading the article again. A file that fails now, or whose set no longer
 /// matches its fingerprint, is reported and left out.
 fn reload(
     pairs: &[(u32, u32)],
@@ -403,32 +426,85 @@ fn reload(
     let mut needed: Vec<u32> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
     needed.sort_unstable();
     needed.dedup();
-    let loaded: Vec<(u32, Result<Compared, Problem>)> = needed
+    let rebuild = |text: &str| {
+        let shingled = shingle::set(text, &config.shingle, |s| templates.weight(s));
+        Compared {
+            set: shingled.set,
+            weights: shingled.weights,
+        }
+    };
+    let (kept, reread): (Vec<u32>, Vec<u32>) = needed
+        .into_iter()
+        .partition(|&class| docs[classes.reps[class as usize]].kept.is_some());
+    let mut sets: HashMap<u32, Compared> = kept
         .par_iter()
-        .map(|&class| {
-            let doc = &docs[classes.reps[class as usize]];
-            let source = &sources[doc.source];
-            let rebuild = |text: &str| shingle::set(text, &config.shingle, |s| templates.weight(s));
-            let shingled = match &doc.kept {
-                Some(text) => Ok(rebuild(text)),
-                None => analyse(source, config).map(|(text, _)| rebuild(&text)),
-            };
-            let result = match shingled {
-                Ok(shingled) if shingled.set.fingerprint() == doc.fingerprint => Ok(Compared {
-                    set: shingled.set,
-                    weights: shingled.weights,
-                }),
-                Err(FirstPass::Failed(problem)) => Err(problem),
-                _ => Err(Problem {
-                    path: source.display.clone(),
-                    kind: ProblemKind::Changed,
-                    detail: "file changed during the scan; left out of grouping".to_string(),
-                }),
-            };
-            (class, result)
+        .filter_map(|&class| {
+            let text = docs[classes.reps[class as usize]].kept.as_deref()?;
+            Some((class, rebuild(text)))
         })
         .collect();
-    let mut sets = HashMap::new();
+    // Group the records read again by source, so a JSON Lines file is read
+    // once for all of them, in line order.
+    let mut by_source: BTreeMap<usize, Wanted> = BTreeMap::new();
+    for &class in &reread {
+        let record = &docs[classes.reps[class as usize]].record;
+        by_source
+            .entry(record.source)
+            .or_default()
+            .push((record.line, class));
+    }
+    let by_source: Vec<(usize, Wanted)> = by_source.into_iter().collect();
+    let loaded: Vec<(u32, Result<Compared, Problem>)> = by_source
+        .par_iter()
+        .flat_map_iter(|(source, wanted)| {
+            let source = &sources[*source];
+            let lines: Vec<u64> = wanted.iter().filter_map(|&(line, _)| line).collect();
+            let class_of: HashMap<Option<u64>, u32> = wanted.iter().copied().collect();
+            let changed = |line| Problem {
+                path: source.display.clone(),
+                line,
+                kind: ProblemKind::Changed,
+                detail: "file changed during the scan; left out of grouping".to_string(),
+            };
+            // Each article is rebuilt as it is read, so only a batch of
+            // texts is held at once, never a whole JSON Lines file's.
+            let mut found: HashMap<Option<u64>, Result<Compared, Problem>> =
+                each_batched(source, config, Some(&lines), |article| {
+                    let line = article.line;
+                    let result = match (class_of.get(&line), article.loaded) {
+                        // A failure of the whole source (it vanished, its
+                        // compressed data broke).
+                        (None, Loaded::Failed(problem)) => Err(problem),
+                        (None, _) => Err(changed(line)),
+                        (Some(&class), loaded) => {
+                            let doc = &docs[classes.reps[class as usize]];
+                            match analyse(loaded, config).map(|(text, _)| rebuild(&text)) {
+                                Ok(set) if set.set.fingerprint() == doc.fingerprint => Ok(set),
+                                Err(FirstPass::Failed(problem)) => Err(problem),
+                                _ => Err(changed(line)),
+                            }
+                        }
+                    };
+                    (line, result)
+                })
+                .into_iter()
+                .collect();
+            // A failure of the whole source stands for each record not read.
+            let whole = match found.get(&None) {
+                Some(Err(problem)) if source.jsonl => Some(problem.clone()),
+                _ => None,
+            };
+            wanted
+                .iter()
+                .map(|&(line, class)| {
+                    let result = found
+                        .remove(&line)
+                        .unwrap_or_else(|| Err(whole.clone().unwrap_or_else(|| changed(line))));
+                    (class, result)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
     for (class, result) in loaded {
         match result {
             Ok(set) => {
@@ -438,6 +514,41 @@ fn reload(
         }
     }
     sets
+}
+
+/// Reads one source and maps `work` over its articles, in order. Articles
+/// are taken in batches worked on in parallel, so one large JSON Lines file
+/// keeps every core busy, and bounded in number and size, so only one
+/// batch of texts is held at a time.
+fn each_batched<T: Send>(
+    source: &Source,
+    config: &Config,
+    wanted: Option<&[u64]>,
+    work: impl Fn(Found) -> T + Sync,
+) -> Vec<T> {
+    // Why these bounds: a few hundred news articles (about 1 MB) amortise
+    // the hand-over to the thread pool; 16 MiB caps what a batch of long
+    // records holds.
+    const ARTICLES: usize = 256;
+    const BYTES: usize = 16 << 20;
+    let mut out = Vec::new();
+    let mut batch: Vec<Found> = Vec::new();
+    let mut bytes = 0;
+    let flush = |batch: &mut Vec<Found>, out: &mut Vec<T>| {
+        out.par_extend(batch.par_drain(..).map(&work));
+    };
+    input::read(source, &config.input, wanted, &mut |article| {
+        if let Loaded::Text { text, .. } = &article.loaded {
+            bytes += text.len();
+        }
+        batch.push(article);
+        if batch.len() >= ARTICLES || bytes >= BYTES {
+            flush(&mut batch, &mut out);
+            bytes = 0;
+        }
+    });
+    flush(&mut batch, &mut out);
+    out
 }
 
 fn build_groups(
@@ -463,7 +574,9 @@ fn build_groups(
         .into_iter()
         .map(|members| group_of(&members, docs, classes, sets, sources))
         .collect();
-    groups.sort_by(|a, b| a.representative.cmp(&b.representative));
+    groups.sort_by(|a, b| {
+        (&a.representative, a.members[0].line).cmp(&(&b.representative, b.members[0].line))
+    });
     for (i, group) in groups.iter_mut().enumerate() {
         group.id = i + 1;
     }
@@ -497,7 +610,10 @@ fn group_of(
                 (scores.jaccard, scores.containment, false)
             };
             Member {
-                path: sources[doc.source].display.clone(),
+                path: sources[doc.record.source].display.clone(),
+                line: doc.record.line,
+                id: doc.record.id.clone(),
+                fingerprint: doc.fingerprint,
                 jaccard,
                 containment,
                 exact,
@@ -509,7 +625,8 @@ fn group_of(
         .collect();
     Group {
         id: 0,
-        representative: sources[docs[rep as usize].source].display.clone(),
+        representative: sources[docs[rep as usize].record.source].display.clone(),
+        new: true,
         members,
     }
 }

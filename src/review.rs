@@ -95,7 +95,8 @@ fn group_reviews(
     if !within_budget {
         return omitted("text left out: the page holds at most its sentence budget".into());
     }
-    let rep = match sentences(&group.representative, by_path, config) {
+    let first = &group.members[0];
+    let rep = match sentences(&first.path, first.line, by_path, config) {
         Ok(rep) => rep,
         Err(why) => return omitted(format!("representative {why}")),
     };
@@ -109,7 +110,7 @@ fn group_reviews(
                     options.members_per_group
                 ));
             }
-            match sentences(&member.path, by_path, config) {
+            match sentences(&member.path, member.line, by_path, config) {
                 Ok(text) => rows(&rep, &text, options),
                 Err(why) => Review::Omitted(why),
             }
@@ -117,16 +118,18 @@ fn group_reviews(
         .collect()
 }
 
-/// Reads, normalizes and splits one file again, or says why it could not.
+/// Reads, normalizes and splits one article again, or says why it could
+/// not.
 fn sentences(
     path: &str,
+    line: Option<u64>,
     by_path: &HashMap<&str, &Source>,
     config: &Config,
 ) -> Result<Sentences, String> {
     let source = by_path
         .get(path)
         .ok_or_else(|| "could not be found again".to_string())?;
-    match input::read(source, &config.input) {
+    match input::read_one(source, &config.input, line) {
         Loaded::Text { text, .. } => {
             let canonical = normalize::article(&text, &config.normalize);
             Ok(canonical

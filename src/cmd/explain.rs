@@ -97,8 +97,10 @@ fn read(path: &Path, config: &ExplainConfig) -> Result<Read> {
     let source = Source {
         path: path.to_path_buf(),
         display: path.to_string_lossy().into_owned(),
+        jsonl: false,
+        stdin: None,
     };
-    let text = match input::read(&source, &config.input) {
+    let text = match input::read_one(&source, &config.input, None) {
         Loaded::Text { text, .. } => text,
         Loaded::Skip(reason) => bail!("{}: {}", source.display, reason.describe()),
         Loaded::Failed(problem) => bail!("{}: {}", problem.path, problem.detail),

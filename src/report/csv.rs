@@ -1,5 +1,6 @@
 //! CSV: a header, then one row per group member (the representative too),
-//! quoted as RFC 4180 asks. The columns are the JSON member fields.
+//! quoted as RFC 4180 asks. The columns are the JSON member fields; `line`
+//! and `id` are empty for whole files.
 
 use std::io::{self, Write};
 
@@ -9,13 +10,13 @@ pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "group,representative,path,jaccard,containment,exact,words,\
-         shared_sentences,only_member,only_representative"
+         shared_sentences,only_member,only_representative,line,id,new"
     )?;
     for group in &report.groups {
         for member in &group.members {
             writeln!(
                 out,
-                "{},{},{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{}",
                 group.id,
                 field(&group.representative),
                 field(&member.path),
@@ -26,6 +27,9 @@ pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 member.sentences.shared,
                 member.sentences.only_a,
                 member.sentences.only_b,
+                member.line.map(|l| l.to_string()).unwrap_or_default(),
+                field(member.id.as_deref().unwrap_or_default()),
+                group.new
             )?;
         }
     }
@@ -49,9 +53,9 @@ mod tests {
     #[test]
     fn rows_are_quoted() {
         let expected = "\
-group,representative,path,jaccard,containment,exact,words,shared_sentences,only_member,only_representative
-1,a/full.txt,a/full.txt,1,1,true,120,9,0,0
-1,a/full.txt,\"a/copy, \"\"2\"\".txt\",0.6123,0.95,false,80,6,1,3
+group,representative,path,jaccard,containment,exact,words,shared_sentences,only_member,only_representative,line,id,new
+1,a/full.txt,a/full.txt,1,1,true,120,9,0,0,,,true
+1,a/full.txt,\"a/copy, \"\"2\"\".txt\",0.6123,0.95,false,80,6,1,3,,,true
 ";
         assert_eq!(render(Format::Csv), expected);
     }

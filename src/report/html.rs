@@ -189,7 +189,7 @@ fn summary(report: &Report, page: &mut String) {
             let _ = writeln!(
                 page,
                 "<li><code>{}</code>: {}</li>",
-                escape(&problem.path),
+                escape(&problem.label()),
                 escape(&problem.detail)
             );
         }
@@ -214,7 +214,7 @@ fn group(group: &Group, page: &mut String) {
          (lowest Jaccard {lowest:.3})</summary>\n<div class=\"body\">",
         id = group.id,
         n = group.members.len(),
-        rep = escape(&group.representative),
+        rep = escape(&group.members[0].label()),
     );
     page.push_str(
         "<table class=\"members\"><thead><tr><th>path</th><th>jaccard</th><th>containment</th>\
@@ -233,7 +233,7 @@ fn group(group: &Group, page: &mut String) {
             page,
             "<tr><td><code>{}</code>{note}</td><td>{:.3}</td><td>{:.3}</td><td>{}</td>\
              <td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&m.path),
+            escape(&m.label()),
             m.jaccard,
             m.containment,
             m.sentences.shared,
@@ -254,7 +254,7 @@ fn member(group: &Group, m: &Member, page: &mut String) {
         page,
         "<details class=\"member\" open><summary><code>{}</code>: Jaccard {:.3}, \
          {} shared, {} only here, {} only in the representative</summary>",
-        escape(&m.path),
+        escape(&m.label()),
         m.jaccard,
         m.sentences.shared,
         m.sentences.only_a,
@@ -266,8 +266,8 @@ fn member(group: &Group, m: &Member, page: &mut String) {
                 page,
                 "<table class=\"diff\"><thead><tr><th>representative <code>{}</code></th>\
                  <th>member <code>{}</code></th></tr></thead>\n<tbody>",
-                escape(&group.representative),
-                escape(&m.path)
+                escape(&group.members[0].label()),
+                escape(&m.label())
             );
             for row in rows {
                 diff_row(row, page);

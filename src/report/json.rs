@@ -7,7 +7,7 @@
 //!   "schema_version": 2,
 //!   "tool": {"name": "newsdedup", "version": "0.1.0"},
 //!   "parameters": {
-//!     "normalizer": 1,          rule-table version of the normalizer
+//!     "normalizer": 2,          rule-table version of the normalizer
 //!     "strip_lines": [],        extra --strip-line patterns
 //!     "shingle_size": 5,        words per shingle
 //!     "min_words": 10,          shorter documents are skipped
@@ -19,13 +19,19 @@
 //!     "containment": 0.8,       containment at which a pair is a duplicate
 //!     "template_docs": 10,      a sentence in this many texts is template
 //!     "max_bytes": 67108864,    larger files are skipped
-//!     "follow_links": false
+//!     "follow_links": false,
+//!     "text_field": "text",     JSON Lines: field holding the article
+//!     "id_field": "id"          JSON Lines: field holding the record id
 //!   },
 //!   "groups": [
 //!     {"id": 1,                 1-based, in order of representative path
 //!      "representative": "dir/a.txt",
-//!      "members": [             representative first, then by path
+//!      "new": true,             new or grew since --baseline (always true
+//!                               without one); only new groups exit 1
+//!      "members": [             representative first, then by path and line
 //!        {"path": "dir/a.txt",
+//!         "line": null,         line of a JSON Lines record, else null
+//!         "id": null,           its --id-field value (a string), else null
 //!         "jaccard": 1.0,       exact, against the representative
 //!         "containment": 1.0,   shared shingles / shingles of the smaller
 //!         "exact": true,        same shingle set as the representative
@@ -39,7 +45,8 @@
 //!      ]}
 //!   ],
 //!   "problems": [               one per file that could not be read
-//!     {"path": "dir/b.txt", "kind": "permission_denied", "detail": "..."}
+//!     {"path": "dir/b.txt", "line": null,
+//!      "kind": "permission_denied", "detail": "..."}
 //!   ],
 //!   "summary": {
 //!     "files_seen": 3, "articles_compared": 2,
@@ -49,6 +56,7 @@
 //!     "candidate_pairs": 1,     pairs scored exactly
 //!     "template_sentences": 0,  sentences learned as site template
 //!     "groups": 1, "duplicate_articles": 1,
+//!     "new_groups": 1,          groups with "new": true
 //!     "complete": false,        false when any problem occurred
 //!     "elapsed_seconds": 0.01
 //!   }
@@ -57,9 +65,11 @@
 //!
 //! Problem kinds: `not_found`, `permission_denied`, `not_regular`,
 //! `link_loop`, `changed` (the file changed during the scan), `io`,
-//! `no_files` (nothing to scan under the paths given). Scores carry four
-//! decimals. Every field is always present; new fields may be added within
-//! a schema version, and a removal or change of meaning bumps it.
+//! `no_files` (nothing to scan under the paths given), `invalid_record` (a
+//! JSON Lines line that is not an object with a string text field; `line`
+//! names it). Scores carry four decimals. Every field is always present;
+//! new fields may be added within a schema version, and a removal or change
+//! of meaning bumps it.
 //!
 //! Sentence counts compare sentences by their words (punctuation and case
 //! aside) and count each distinct sentence once; a sentence with one word
@@ -67,7 +77,11 @@
 //! (`newsdedup explain` shows such near matches). For the representative
 //! itself, `shared_sentences` is its own count of distinct sentences.
 //!
-//! Version history: 2 added the three sentence counts to every member.
+//! Version 2 (from version 1): every member gained the three sentence
+//! counts; an article may be one line of a JSON Lines file, so `path` alone
+//! no longer names it: members and problems gained `line` (and members
+//! `id`); groups gained `new` and the summary `new_groups` for
+//! `--baseline`; parameters gained `text_field` and `id_field`.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -106,6 +120,8 @@ pub(super) struct WireParameters<'a> {
     template_docs: usize,
     max_bytes: u64,
     follow_links: bool,
+    text_field: &'a str,
+    id_field: &'a str,
 }
 
 impl<'a> From<&'a Parameters> for WireParameters<'a> {
@@ -125,6 +141,8 @@ impl<'a> From<&'a Parameters> for WireParameters<'a> {
             template_docs: p.template_docs,
             max_bytes: p.max_bytes,
             follow_links: p.follow_links,
+            text_field: &p.text_field,
+            id_field: &p.id_field,
         }
     }
 }
@@ -133,12 +151,15 @@ impl<'a> From<&'a Parameters> for WireParameters<'a> {
 pub(super) struct WireGroup<'a> {
     id: usize,
     representative: &'a str,
+    new: bool,
     members: Vec<WireMember<'a>>,
 }
 
 #[derive(Serialize)]
 struct WireMember<'a> {
     path: &'a str,
+    line: Option<u64>,
+    id: Option<&'a str>,
     jaccard: f64,
     containment: f64,
     exact: bool,
@@ -153,11 +174,14 @@ impl<'a> From<&'a Group> for WireGroup<'a> {
         WireGroup {
             id: group.id,
             representative: &group.representative,
+            new: group.new,
             members: group
                 .members
                 .iter()
                 .map(|m| WireMember {
                     path: &m.path,
+                    line: m.line,
+                    id: m.id.as_deref(),
                     jaccard: round(m.jaccard),
                     containment: round(m.containment),
                     exact: m.exact,
@@ -174,6 +198,7 @@ impl<'a> From<&'a Group> for WireGroup<'a> {
 #[derive(Serialize)]
 pub(super) struct WireProblem<'a> {
     pub(super) path: &'a str,
+    pub(super) line: Option<u64>,
     pub(super) kind: &'static str,
     pub(super) detail: &'a str,
 }
@@ -188,6 +213,7 @@ pub(super) struct WireSummary {
     template_sentences: usize,
     groups: usize,
     duplicate_articles: usize,
+    new_groups: usize,
     complete: bool,
     elapsed_seconds: f64,
 }
@@ -207,6 +233,7 @@ impl WireSummary {
             template_sentences: summary.template_sentences,
             groups: summary.groups,
             duplicate_articles: summary.duplicate_articles,
+            new_groups: summary.new_groups,
             complete,
             elapsed_seconds: (summary.elapsed_seconds * 1000.0).round() / 1000.0,
         }
@@ -219,6 +246,7 @@ pub(super) fn problems(report: &Report) -> Vec<WireProblem<'_>> {
         .iter()
         .map(|p| WireProblem {
             path: &p.path,
+            line: p.line,
             kind: p.kind.as_str(),
             detail: &p.detail,
         })
@@ -258,6 +286,11 @@ mod tests {
         let value: serde_json::Value = serde_json::from_str(&render(Format::Json)).unwrap();
         assert_eq!(value["schema_version"], 2);
         assert_eq!(value["groups"][0]["members"][1]["only_representative"], 3);
+        assert_eq!(value["groups"][0]["new"], true);
+        assert_eq!(
+            value["groups"][0]["members"][0]["line"],
+            serde_json::Value::Null
+        );
         assert_eq!(value["tool"]["name"], "newsdedup");
         assert_eq!(value["groups"][0]["members"][1]["jaccard"], 0.6123);
         assert_eq!(value["problems"][0]["kind"], "permission_denied");

@@ -7,6 +7,7 @@ pub mod explain;
 mod html;
 pub mod json;
 mod jsonl;
+mod paths;
 mod table;
 
 pub use explain::{ExplainFormat, Explanation};
@@ -14,7 +15,7 @@ pub use explain::{ExplainFormat, Explanation};
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use crate::corpus::{Problem, SkipReason};
+use crate::corpus::{label, Problem, SkipReason};
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,6 +30,12 @@ pub enum Format {
     Csv,
     /// One self-contained HTML review page.
     Html,
+    /// The duplicates a keep-the-representative policy would drop, one per
+    /// line, or each followed by a NUL byte with `nul`.
+    Paths {
+        /// End each path with a NUL byte instead of a line break.
+        nul: bool,
+    },
 }
 
 /// Everything a scan found.
@@ -45,6 +52,9 @@ pub struct Report {
     pub skipped_files: Vec<(String, SkipReason)>,
     /// Counts.
     pub summary: Summary,
+    /// Whether groups were compared with a baseline (`--baseline`); without
+    /// one, every group is new.
+    pub baseline: bool,
 }
 
 /// One group of documents that are the same article.
@@ -54,6 +64,9 @@ pub struct Group {
     pub id: usize,
     /// Path of the representative (the most complete text).
     pub representative: String,
+    /// Whether the group is new or grew since the baseline (always true
+    /// without one): only new groups make the exit status 1.
+    pub new: bool,
     /// The members, representative first, then by path.
     pub members: Vec<Member>,
 }
@@ -63,6 +76,13 @@ pub struct Group {
 pub struct Member {
     /// The path as reported.
     pub path: String,
+    /// Line of the record, for an article read from a JSON Lines file.
+    pub line: Option<u64>,
+    /// The record's id, for a JSON Lines record that has one.
+    pub id: Option<String>,
+    /// Fingerprint of its shingle set: recognises a member that moved,
+    /// when compared with a baseline.
+    pub fingerprint: u128,
     /// Exact Jaccard similarity to the representative.
     pub jaccard: f64,
     /// Exact containment with the representative.
@@ -107,6 +127,14 @@ pub enum ReviewRow {
     OnlyMember(String),
 }
 
+impl Member {
+    /// How messages and the table name it: `path`, or `path:line` for a
+    /// JSON Lines record.
+    pub fn label(&self) -> String {
+        label(&self.path, self.line)
+    }
+}
+
 /// Counts for the whole run.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Summary {
@@ -126,6 +154,9 @@ pub struct Summary {
     pub groups: usize,
     /// Group members that are not the representative.
     pub duplicate_articles: usize,
+    /// Groups that are new or grew since the baseline (all of them without
+    /// one).
+    pub new_groups: usize,
     /// Wall-clock seconds of the scan.
     pub elapsed_seconds: f64,
 }
@@ -169,6 +200,10 @@ pub struct Parameters {
     pub max_bytes: u64,
     /// Whether links were followed.
     pub follow_links: bool,
+    /// Field of a JSON Lines record holding the text.
+    pub text_field: String,
+    /// Field of a JSON Lines record holding its id.
+    pub id_field: String,
 }
 
 /// Writes the report in a format and flushes it, so a full disk is an error
@@ -180,6 +215,7 @@ pub fn write(report: &Report, format: Format, out: &mut dyn Write) -> io::Result
         Format::Jsonl => jsonl::write(report, out)?,
         Format::Csv => csv::write(report, out)?,
         Format::Html => html::write(report, out)?,
+        Format::Paths { nul } => paths::write(report, nul, out)?,
     }
     out.flush()
 }
@@ -229,9 +265,13 @@ pub(crate) mod tests {
             groups: vec![Group {
                 id: 1,
                 representative: "a/full.txt".into(),
+                new: true,
                 members: vec![
                     Member {
                         path: "a/full.txt".into(),
+                        line: None,
+                        id: None,
+                        fingerprint: 1,
                         jaccard: 1.0,
                         containment: 1.0,
                         exact: true,
@@ -245,6 +285,9 @@ pub(crate) mod tests {
                     },
                     Member {
                         path: "a/copy, \"2\".txt".into(),
+                        line: None,
+                        id: None,
+                        fingerprint: 2,
                         jaccard: 0.612_34,
                         containment: 0.95,
                         exact: false,
@@ -270,19 +313,21 @@ pub(crate) mod tests {
                 ],
             }],
             skipped_files: Vec::new(),
-            problems: vec![Problem {
-                path: "a/bad.txt".into(),
-                kind: ProblemKind::PermissionDenied,
-                detail: "Permission denied (os error 13)".into(),
-            }],
+            problems: vec![Problem::new(
+                "a/bad.txt",
+                ProblemKind::PermissionDenied,
+                "Permission denied (os error 13)",
+            )],
             summary: Summary {
                 files_seen: 4,
                 articles_compared: 2,
                 skipped: vec![(SkipReason::Empty, 1)],
                 groups: 1,
                 duplicate_articles: 1,
+                new_groups: 1,
                 ..Summary::default()
             },
+            baseline: false,
         }
     }
 

@@ -1,7 +1,9 @@
 //! The human table: each group with its representative first and every
 //! member's scores against it, then a one-line summary. `shared`, `extra`
 //! and `missing` count distinct sentences the member shares with the
-//! representative, holds alone, and lacks.
+//! representative, holds alone, and lacks. A JSON Lines record is shown as
+//! `path:line`, with its id when it has one; compared with a baseline,
+//! groups that are new or grew say so in their heading.
 
 use std::io::{self, Write};
 
@@ -9,26 +11,40 @@ use super::{escape, Report};
 
 pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for group in &report.groups {
-        writeln!(out, "group {} ({} articles)", group.id, group.members.len())?;
+        let representative = &group.members[0];
+        let new = if report.baseline && group.new {
+            ", new"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "group {} ({} articles{new})",
+            group.id,
+            group.members.len()
+        )?;
         writeln!(out, "  jaccard  contain  shared  extra  missing  path")?;
         for member in &group.members {
-            let note = if member.path == group.representative {
+            let note = if std::ptr::eq(member, representative) {
                 "  (representative)"
             } else if member.exact {
                 "  (same text)"
             } else {
                 ""
             };
+            let id = match &member.id {
+                Some(id) => format!(" [id {}]", escape(id)),
+                None => String::new(),
+            };
             writeln!(
                 out,
-                "  {:>7.3}  {:>7.3}  {:>6}  {:>5}  {:>7}  {}{}",
+                "  {:>7.3}  {:>7.3}  {:>6}  {:>5}  {:>7}  {}{id}{note}",
                 member.jaccard,
                 member.containment,
                 member.sentences.shared,
                 member.sentences.only_a,
                 member.sentences.only_b,
-                escape(&member.path),
-                note
+                escape(&member.label()),
             )?;
         }
         writeln!(out)?;
@@ -52,6 +68,12 @@ fn summary_line(report: &Report) -> String {
             plural(s.articles_compared, "article")
         )
     };
+    if report.baseline {
+        line.push_str(&format!(
+            ", {} new or grown since the baseline",
+            s.new_groups
+        ));
+    }
     let skipped: Vec<String> = s
         .skipped
         .iter()

@@ -757,6 +757,207 @@ fn c54_file_made_unreadable_mid_run() {
     );
 }
 
+// --- E. JSON Lines and standard input ----------------------------------------
+
+/// A JSON Lines record holding `text`.
+fn record(text: &str) -> String {
+    format!("{}\n", serde_json::json!({ "text": text }))
+}
+
+/// The problems of a JSON report as (path, line, kind, detail).
+fn problems(out: &Output) -> Vec<(String, Option<u64>, String, String)> {
+    out.json()["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["path"].as_str().unwrap().to_string(),
+                p["line"].as_u64(),
+                p["kind"].as_str().unwrap().to_string(),
+                p["detail"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn c59_malformed_jsonl_line_is_named_and_the_rest_read() {
+    let dir = TestDir::new("c59");
+    let text = article(40, 4);
+    let input = format!("{}{{oops\n{}", record(&text), record(&text));
+    dir.create("in.jsonl", input);
+    let out = json(&dir, &["in.jsonl"]);
+    out.expect_code(2).expect_stderr("in.jsonl:2: invalid JSON");
+    same("lines 1 and 3 grouped", &2, &compared(&out));
+    same("one group", &1, &groups(&out).len());
+    let found = problems(&out);
+    same(
+        "problem",
+        &("in.jsonl", Some(2), "invalid_record"),
+        &(found[0].0.as_str(), found[0].1, found[0].2.as_str()),
+    );
+}
+
+#[test]
+fn c60_missing_or_mistyped_text_field_names_field_and_type() {
+    let dir = TestDir::new("c60");
+    let input = [
+        r#"{"id": 1}"#,
+        r#"{"text": null}"#,
+        r#"{"text": 123}"#,
+        r#"{"text": ["a list"]}"#,
+    ]
+    .join("\n");
+    dir.create("in.jsonl", input + "\n" + &record(&article(41, 4)));
+    let out = json(&dir, &["in.jsonl"]);
+    out.expect_code(2);
+    let details: Vec<(Option<u64>, String)> =
+        problems(&out).into_iter().map(|p| (p.1, p.3)).collect();
+    same(
+        "one problem per line",
+        &vec![
+            (Some(1), "no field `text`".to_string()),
+            (Some(2), "field `text` is null, not a string".to_string()),
+            (
+                Some(3),
+                "field `text` is a number, not a string".to_string(),
+            ),
+            (
+                Some(4),
+                "field `text` is an array, not a string".to_string(),
+            ),
+        ],
+        &details,
+    );
+    same("the good line read", &1, &compared(&out));
+}
+
+#[test]
+fn c61_escapes_control_bytes_and_invalid_utf8() {
+    let dir = TestDir::new("c61");
+    let text = article(42, 4);
+    let mut input = Vec::new();
+    // A \u0000 escape is valid text, not a binary file.
+    input.extend(record(&format!("{text}\0")).into_bytes());
+    input.extend(record(&text).into_bytes());
+    input.extend(br#"{"text": "lone \ud800 surrogate"}"#);
+    input.extend(b"\n{\"text\": \"raw \x01 control\"}\n");
+    input.extend(b"{\"text\": \"bad \xff byte\"}\n");
+    dir.create("in.jsonl", input);
+    let out = json(&dir, &["in.jsonl"]);
+    out.expect_code(2);
+    same("escaped NUL grouped", &1, &groups(&out).len());
+    let found = problems(&out);
+    let lines: Vec<Option<u64>> = found.iter().map(|p| p.1).collect();
+    same("failed lines", &vec![Some(3), Some(4), Some(5)], &lines);
+    assert!(
+        found[0].3.contains("not a valid character"),
+        "{}",
+        out.explain("a lone surrogate gets a clear message")
+    );
+}
+
+#[test]
+fn c62_bom_crlf_blank_lines_and_no_final_newline() {
+    let dir = TestDir::new("c62");
+    let text = article(43, 4);
+    let one = record(&text);
+    let input = format!("\u{feff}{}\r\n\r\n   \n{}", one.trim_end(), one.trim_end());
+    dir.create("in.jsonl", input);
+    let out = json(&dir, &["in.jsonl"]);
+    out.expect_code(1);
+    same(
+        "both records",
+        &one_group(&["in.jsonl", "in.jsonl"]),
+        &groups(&out),
+    );
+    same("lines", &Value::from(4), &member_line(&out, 1));
+}
+
+/// The line of the `n`th member of the first group.
+fn member_line(out: &Output, n: usize) -> Value {
+    out.json()["groups"][0]["members"][n]["line"].clone()
+}
+
+#[test]
+fn c63_truncated_last_line_fails_alone() {
+    let dir = TestDir::new("c63");
+    let text = article(44, 4);
+    let whole = record(&text).repeat(3);
+    dir.create("in.jsonl", &whole[..whole.len() - 20]);
+    let out = json(&dir, &["in.jsonl"]);
+    out.expect_code(2)
+        .expect_stderr("in.jsonl:3: invalid JSON: EOF");
+    same("earlier records kept", &2, &compared(&out));
+}
+
+#[test]
+fn c64_arrays_and_two_objects_on_a_line_are_explained() {
+    let dir = TestDir::new("c64");
+    let text = article(45, 4);
+    let array = format!("[{}]\n", record(&text).trim_end());
+    dir.create("array.jsonl", array);
+    let two = format!("{} {}", record(&text).trim_end(), record(&text));
+    dir.create("two.jsonl", two);
+    let out = json(&dir, &["array.jsonl", "two.jsonl"]);
+    out.expect_code(2)
+        .expect_stderr("array.jsonl:1: expected one JSON object per line, got an array")
+        .expect_stderr("two.jsonl:1: invalid JSON: trailing characters");
+    // `.jsonl.gz`: decompressed on the fly, see inputs.rs.
+}
+
+#[test]
+fn c65_duplicate_ids_and_a_line_over_the_limit() {
+    let dir = TestDir::new("c65");
+    let text = article(46, 4);
+    let same_id = |text: &str| format!("{}\n", serde_json::json!({"id": "x", "text": text}));
+    let long = "word ".repeat(2_000);
+    let input = same_id(&text) + &same_id(&long) + &same_id(&text);
+    dir.create("in.jsonl", input);
+    let out = dir.run_checked(&["scan", "in.jsonl", "--max-bytes", "5000", "--verbose"]);
+    out.expect_code(1)
+        .expect_stderr("in.jsonl:2: skipped: larger than --max-bytes");
+    let out = json(&dir, &["in.jsonl", "--max-bytes", "5000"]);
+    // Records are told apart by line, whatever their ids.
+    same("both x read", &2, &compared(&out));
+    same("skipped", &1, &skipped(&out, "too_large"));
+}
+
+#[test]
+fn c66_standard_input_only_when_asked() {
+    let dir = TestDir::new("c66");
+    dir.create("d/a.txt", article(47, 4));
+    // `-` with an empty standard input: one empty article, skipped.
+    let out = json(&dir, &["-", "d"]);
+    out.expect_code(0);
+    same("empty stdin skipped", &1, &skipped(&out, "empty"));
+    // No path at all: a usage error, never a read of standard input.
+    let out = dir.run(&["scan"]);
+    out.expect_code(2).expect_stderr("Usage");
+    // A standard input that never closes is not read unless asked: the
+    // run ends (the harness fails a run that hangs).
+    let out = Run::new(&dir.root, &["scan", "d", "--format", "json"])
+        .stdin_open()
+        .output();
+    out.expect_code(0);
+}
+
+#[test]
+fn c54_listed_path_that_does_not_exist() {
+    let dir = TestDir::new("c54-list");
+    dir.create("d/a.txt", article(48, 4));
+    dir.create("d/-dash.txt", article(48, 4));
+    dir.create("list", "d/a.txt\0d/gone.txt\0d/-dash.txt\0");
+    let out = json(&dir, &["--files-from", "list", "-0"]);
+    out.expect_code(2).expect_stderr("d/gone.txt");
+    same(
+        "the rest grouped (a name starting with a dash too)",
+        &one_group(&["d/-dash.txt", "d/a.txt"]),
+        &groups(&out),
+    );
+}
+
 // --- F. Output and process faults ---------------------------------------------
 
 // c67 (closed pipe) and c68 (/dev/full): output.rs.

@@ -275,3 +275,77 @@ mod property {
         }
     }
 }
+
+/// Each group as its members' names (the file name, or the record id) with
+/// their scores, in report order.
+fn named_scores(out: &Output) -> Vec<Vec<(String, Value, Value, Value)>> {
+    out.json()["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|group| {
+            group["members"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| {
+                    let name = match m["id"].as_str() {
+                        Some(id) => id.to_string(),
+                        None => m["path"]
+                            .as_str()
+                            .unwrap()
+                            .rsplit('/')
+                            .next()
+                            .unwrap()
+                            .into(),
+                    };
+                    let scores = (m["jaccard"].clone(), m["containment"].clone());
+                    (name, scores.0, scores.1, m["exact"].clone())
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn c76_files_jsonl_and_stdin_give_the_same_groups() {
+    let dir = TestDir::new("c76");
+    let texts = [
+        ("a.txt", article(81, 5)),
+        ("b.txt", article(81, 4)),
+        ("c.txt", article(82, 4)),
+        ("d.txt", article(83, 4)),
+        ("e.txt", article(83, 4)),
+        ("f.txt", article(84, 6)),
+    ];
+    let mut dump = String::new();
+    for (name, text) in &texts {
+        dir.create(&format!("files/{name}"), text);
+        dump.push_str(&format!(
+            "{}\n",
+            serde_json::json!({"id": name, "text": text})
+        ));
+    }
+    dir.create("dump/all.jsonl", &dump);
+    let files = scan(&dir, &["scan", "files", "--format", "json"]);
+    files.expect_code(1);
+    let records = scan(&dir, &["scan", "dump", "--format", "json"]);
+    records.expect_code(1);
+    same(
+        "files and records",
+        &named_scores(&files),
+        &named_scores(&records),
+    );
+    let piped = crate::harness::Run::new(
+        &dir.root,
+        &["scan", "-", "--input-format", "jsonl", "--format", "json"],
+    )
+    .stdin(dump)
+    .output();
+    piped.expect_code(1);
+    same(
+        "files and stdin",
+        &named_scores(&files),
+        &named_scores(&piped),
+    );
+}

@@ -46,6 +46,8 @@ struct Parameters {
     template_docs: usize,
     max_bytes: u64,
     follow_links: bool,
+    text_field: String,
+    id_field: String,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -53,6 +55,7 @@ struct Parameters {
 struct Group {
     id: usize,
     representative: String,
+    new: bool,
     members: Vec<Member>,
 }
 
@@ -60,6 +63,8 @@ struct Group {
 #[serde(deny_unknown_fields)]
 struct Member {
     path: String,
+    line: Option<u64>,
+    id: Option<String>,
     jaccard: f64,
     containment: f64,
     exact: bool,
@@ -73,6 +78,7 @@ struct Member {
 #[serde(deny_unknown_fields)]
 struct Problem {
     path: String,
+    line: Option<u64>,
     kind: String,
     detail: String,
 }
@@ -88,6 +94,7 @@ struct Summary {
     template_sentences: usize,
     groups: usize,
     duplicate_articles: usize,
+    new_groups: usize,
     complete: bool,
     elapsed_seconds: f64,
 }
@@ -129,6 +136,7 @@ struct SummaryLine {
     template_sentences: usize,
     groups: usize,
     duplicate_articles: usize,
+    new_groups: usize,
     complete: bool,
     elapsed_seconds: f64,
 }
@@ -172,6 +180,11 @@ fn json_follows_the_schema() {
     let p = &report.parameters;
     assert!(p.bands * p.rows <= p.permutations, "{p:?}");
     same("follow_links", &false, &p.follow_links);
+    same(
+        "JSON Lines fields",
+        &("text", "id"),
+        &(p.text_field.as_str(), p.id_field.as_str()),
+    );
 
     let members: Vec<Vec<&str>> = report
         .groups
@@ -189,6 +202,15 @@ fn json_follows_the_schema() {
             "representative",
             &group.members[0].path,
             &group.representative,
+        );
+        // Without a baseline every group is new; files have no line or id.
+        assert!(group.new, "{group:?}");
+        assert!(
+            group
+                .members
+                .iter()
+                .all(|m| m.line.is_none() && m.id.is_none()),
+            "{group:?}"
         );
         let head = &group.members[0];
         assert!(
@@ -247,6 +269,7 @@ fn json_follows_the_schema() {
         &("gone.txt", "not_found"),
         &(problem.path.as_str(), problem.kind.as_str()),
     );
+    same("problem line", &None, &problem.line);
     assert!(!problem.detail.is_empty());
 
     let s = &report.summary;
@@ -265,9 +288,9 @@ fn json_follows_the_schema() {
     };
     same("skipped", &skipped, &s.skipped);
     same(
-        "groups, duplicates",
-        &(2, 2),
-        &(s.groups, s.duplicate_articles),
+        "groups, duplicates, new",
+        &(2, 2, 2),
+        &(s.groups, s.duplicate_articles, s.new_groups),
     );
     same("lossy_decoded", &0, &s.lossy_decoded);
     same("template_sentences", &0, &s.template_sentences);
@@ -412,6 +435,7 @@ fn jsonl_is_groups_then_problems_then_summary() {
             s.articles_compared,
             s.groups,
             s.duplicate_articles,
+            s.new_groups,
             s.complete,
         ),
         &(
@@ -419,6 +443,7 @@ fn jsonl_is_groups_then_problems_then_summary() {
             last.articles_compared,
             last.groups,
             last.duplicate_articles,
+            last.new_groups,
             last.complete,
         ),
     );
@@ -462,7 +487,7 @@ fn csv_has_a_header_and_a_row_per_member() {
     let mut lines = out.stdout.lines();
     same(
         "header",
-        &Some("group,representative,path,jaccard,containment,exact,words,shared_sentences,only_member,only_representative"),
+        &Some("group,representative,path,jaccard,containment,exact,words,shared_sentences,only_member,only_representative,line,id,new"),
         &lines.next(),
     );
     // The awkward name is quoted, its quotes doubled.
@@ -491,6 +516,9 @@ fn csv_has_a_header_and_a_row_per_member() {
                     m.shared_sentences.to_string(),
                     m.only_member.to_string(),
                     m.only_representative.to_string(),
+                    m.line.map(|l| l.to_string()).unwrap_or_default(),
+                    m.id.clone().unwrap_or_default(),
+                    g.new.to_string(),
                 ];
                 row.to_vec()
             })

@@ -105,6 +105,17 @@ pub fn run_in(cwd: &Path, args: &[&str]) -> Output {
 pub struct Run {
     command: Command,
     shown: String,
+    stdin: Stdin,
+}
+
+/// What the run's standard input is.
+enum Stdin {
+    /// `/dev/null`.
+    Null,
+    /// A pipe that delivers these bytes, then closes.
+    Bytes(Vec<u8>),
+    /// A pipe that stays open, silent, until the run ends.
+    Open,
 }
 
 impl Run {
@@ -119,7 +130,23 @@ impl Run {
         Run {
             command,
             shown: format!("newsdedup {}", args.join(" ")),
+            stdin: Stdin::Null,
         }
+    }
+
+    /// Feeds `bytes` to the run's standard input, then closes it.
+    pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Run {
+        self.stdin = Stdin::Bytes(bytes.into());
+        self.command.stdin(Stdio::piped());
+        self
+    }
+
+    /// Gives the run a standard input that never delivers anything and
+    /// never closes: reading it would hang the run.
+    pub fn stdin_open(mut self) -> Run {
+        self.stdin = Stdin::Open;
+        self.command.stdin(Stdio::piped());
+        self
     }
 
     pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Run {
@@ -160,18 +187,33 @@ impl Run {
         Some(Run {
             command,
             shown: format!("(as nobody) {}", self.shown),
+            stdin: Stdin::Null,
         })
     }
 
     /// Starts the run and returns it running.
     pub fn spawn(mut self) -> Running {
         let mut child = self.command.spawn().unwrap();
+        let mut open_stdin = None;
+        match self.stdin {
+            Stdin::Null => {}
+            Stdin::Bytes(bytes) => {
+                let mut pipe = child.stdin.take().unwrap();
+                // A reader that stops early closes the pipe: not our failure.
+                thread::spawn(move || {
+                    use std::io::Write;
+                    let _ = pipe.write_all(&bytes);
+                });
+            }
+            Stdin::Open => open_stdin = child.stdin.take(),
+        }
         // Drain both pipes on their own threads, so a chatty child never
         // blocks on a full pipe while we wait for it.
         let stdout = drain(child.stdout.take().unwrap());
         let stderr = drain(child.stderr.take().unwrap());
         Running {
             child,
+            _stdin: open_stdin,
             stdout,
             stderr,
             command: self.shown,
@@ -199,6 +241,8 @@ impl Run {
 /// A run in progress.
 pub struct Running {
     pub child: std::process::Child,
+    /// Held, never written, so the run's standard input stays open.
+    _stdin: Option<std::process::ChildStdin>,
     stdout: thread::JoinHandle<String>,
     stderr: thread::JoinHandle<String>,
     command: String,

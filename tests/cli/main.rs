@@ -40,6 +40,13 @@ mod determinism;
 /// copy of `-h`.
 mod output;
 
+/// JSON Lines, gzip and zstd, --files-from, standard input, globs, hidden
+/// files and ignore files.
+mod inputs;
+
+/// The CI gate: --baseline, --write-baseline, --exit-zero, --format paths.
+mod baseline;
+
 /// The robustness catalog: one test per case of the reliability notes.
 mod catalog;
 
