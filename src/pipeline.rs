@@ -532,6 +532,13 @@ fn each_batched<T: Send>(
     const ARTICLES: usize = 256;
     const BYTES: usize = 16 << 20;
     let mut out = Vec::new();
+    // A plain file is one article: no batch to hand over.
+    if !source.jsonl {
+        input::read(source, &config.input, wanted, &mut |article| {
+            out.push(work(article));
+        });
+        return out;
+    }
     let mut batch: Vec<Found> = Vec::new();
     let mut bytes = 0;
     let flush = |batch: &mut Vec<Found>, out: &mut Vec<T>| {
