@@ -50,7 +50,11 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<ExitStatus> {
-    let (mut out, mut err) = (io::stdout().lock(), io::stderr());
+    // Standard output flushes at every line break on its own; a report of
+    // thousands of lines is written in large blocks instead (the formats
+    // flush once at the end, and that flush reports a full disk).
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let mut err = io::stderr();
     match Cli::parse().command {
         Command::Scan(args) => {
             let messages = Messages {
