@@ -385,6 +385,16 @@ pub fn read(
         }
         return;
     }
+    // The first read asked for the whole file (the buffer is sized from the
+    // file): when it got every byte its size promised, that is the article,
+    // without one more read to see the end. A file that grew meanwhile is
+    // read as it was when its size was taken.
+    let mut reader = reader;
+    if let (Some(size), Ok(first)) = (size, reader.fill_buf()) {
+        if first.len() as u64 == size {
+            return each(whole(decode(first.to_vec())));
+        }
+    }
     // Room for the whole file and one byte more, when its size is known: a
     // large file is then read without the copies a growing buffer makes.
     let capacity = size.map_or(0, |size| {
