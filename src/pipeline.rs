@@ -54,7 +54,7 @@ pub const NORMALIZER_VERSION: u32 = 2;
 /// memory stays proportional to the sketches. Which documents are kept
 /// depends on thread timing, but the text is the same either way, so the
 /// report is too.
-pub const KEPT_TEXT_BYTES: usize = 256 << 20;
+pub const KEPT_TEXT_BYTES: usize = 64 << 20;
 
 /// Runs a whole scan.
 pub fn run(config: &Config, progress: &Progress) -> Report {
@@ -531,14 +531,16 @@ fn each_batched<T: Send>(
     // records holds.
     const ARTICLES: usize = 256;
     const BYTES: usize = 16 << 20;
-    let mut out = Vec::new();
-    // A plain file is one article: no batch to hand over.
+    // A plain file is one article: no batch to hand over, and room for one
+    // result (a first push would make room for four, a million times over).
     if !source.jsonl {
+        let mut out = Vec::with_capacity(1);
         input::read(source, &config.input, wanted, &mut |article| {
             out.push(work(article));
         });
         return out;
     }
+    let mut out = Vec::new();
     let mut batch: Vec<Found> = Vec::new();
     let mut bytes = 0;
     let flush = |batch: &mut Vec<Found>, out: &mut Vec<T>| {
