@@ -51,6 +51,7 @@ pub fn walk(options: &InputOptions) -> Walk {
         options,
         dirs_seen: Arc::new(Mutex::new(HashSet::new())),
         files_seen: HashSet::new(),
+        single_tree: false,
         stdin_read: false,
         out: Walk::default(),
     };
@@ -63,6 +64,10 @@ pub fn walk(options: &InputOptions) -> Walk {
             Err(problem) => walker.out.problems.push(problem),
         }
     }
+    // One folder walked without following links reaches each file by one
+    // path only, so there is nothing to tell apart: a million files need no
+    // canonical paths and no set of them.
+    walker.single_tree = paths.len() == 1 && !options.follow_links;
     for path in &paths {
         if path.as_os_str() == STDIN {
             walker.stdin();
@@ -119,6 +124,8 @@ struct Walker<'a> {
     /// walker.
     dirs_seen: Arc<Mutex<HashSet<(u64, u64)>>>,
     files_seen: HashSet<PathBuf>,
+    /// Whether the walk is of one tree whose files cannot be reached twice.
+    single_tree: bool,
     stdin_read: bool,
     out: Walk,
 }
@@ -243,6 +250,8 @@ impl Walker<'_> {
                 self.out.skipped.push((display, SkipReason::Symlink));
             } else if file_type.is_dir() {
                 continue;
+            } else if file_type.is_file() && self.single_tree {
+                self.push(path.to_path_buf());
             } else if file_type.is_file() {
                 let canonical = if entry.path_is_symlink() {
                     fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
@@ -305,15 +314,19 @@ impl Walker<'_> {
 
     fn file(&mut self, path: PathBuf, canonical: PathBuf) {
         if self.files_seen.insert(canonical) {
-            let display = path.to_string_lossy().into_owned();
-            let jsonl = self.jsonl(&path);
-            self.out.sources.push(Source {
-                path,
-                display,
-                jsonl,
-                stdin: None,
-            });
+            self.push(path);
         }
+    }
+
+    fn push(&mut self, path: PathBuf) {
+        let display = path.to_string_lossy().into_owned();
+        let jsonl = self.jsonl(&path);
+        self.out.sources.push(Source {
+            path,
+            display,
+            jsonl,
+            stdin: None,
+        });
     }
 }
 
