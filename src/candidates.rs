@@ -299,7 +299,11 @@ mod tests {
             let low = LowBits::of(&table);
             let padding = low.row * 16 - width;
             for b in 1..table.len() {
-                let same = table.get(0).iter().zip(table.get(b)).filter(|(x, y)| x == y);
+                let same = table
+                    .get(0)
+                    .iter()
+                    .zip(table.get(b))
+                    .filter(|(x, y)| x == y);
                 let nibbles = table.get(0).iter().zip(table.get(b));
                 let nibbles = nibbles.filter(|(x, y)| *x & 0xf == *y & 0xf).count();
                 assert_eq!(low.agree(0, b), nibbles + padding, "width {width}");
