@@ -40,6 +40,9 @@ pub enum Command {
     /// Report groups of near-duplicate articles among files and folders.
     #[command(max_term_width = 100, after_long_help = EXIT_STATUS)]
     Scan(ScanArgs),
+    /// Keep articles in a persistent index to check new batches against.
+    #[command(max_term_width = 100)]
+    Index(IndexArgs),
 }
 
 /// Output formats, as typed.
@@ -62,6 +65,36 @@ pub struct ScanArgs {
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
 
+    /// Also report the articles that duplicate ones stored in this index.
+    ///
+    /// The index (made by `newsdedup index create`, filled by `index add`)
+    /// is opened read-only and must exist. Groups then hold the scanned
+    /// articles and the indexed articles they duplicate, marked `indexed`.
+    /// Matching options must equal the index's.
+    #[arg(long, value_name = "INDEX", help_heading = "Input")]
+    pub against: Option<PathBuf>,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub matching: MatchingArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = FormatArg::Table,
+          help_heading = "Output")]
+    pub format: FormatArg,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub run: RunArgs,
+}
+
+/// How files are read (`scan`, `index add`).
+#[derive(Debug, Args)]
+pub struct InputArgs {
     /// Follow symbolic links while walking folders.
     ///
     /// Without it, links met inside folders are skipped (and counted). With
@@ -74,7 +107,11 @@ pub struct ScanArgs {
     #[arg(long, value_name = "BYTES", help_heading = "Input",
           default_value_t = InputOptions::default().max_bytes)]
     pub max_bytes: u64,
+}
 
+/// When two articles are duplicates (`scan`, `index create`).
+#[derive(Debug, Args)]
+pub struct MatchingArgs {
     /// Skip documents with fewer words than this after normalization.
     #[arg(long, value_name = "N", help_heading = "Input",
           default_value_t = ShingleOptions::default().min_words)]
@@ -130,12 +167,11 @@ pub struct ScanArgs {
     /// trimmed, with typographic quotes and dashes made ASCII.
     #[arg(long, value_name = "REGEX", help_heading = "Matching")]
     pub strip_line: Vec<String>,
+}
 
-    /// Output format.
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = FormatArg::Table,
-          help_heading = "Output")]
-    pub format: FormatArg,
-
+/// Messages and threads (`scan`, `index add`).
+#[derive(Debug, Args)]
+pub struct RunArgs {
     /// No progress display and no closing timing line on stderr.
     ///
     /// Problems with files are still reported, and the exit status is the same.
@@ -161,6 +197,68 @@ pub struct ScanArgs {
     pub threads: usize,
 }
 
+/// `newsdedup index ...`.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// What to do with the index.
+    #[command(subcommand)]
+    pub command: IndexCommand,
+}
+
+/// The index subcommands.
+#[derive(Debug, Subcommand)]
+pub enum IndexCommand {
+    /// Create an empty index with the matching parameters it will answer with.
+    #[command(max_term_width = 100)]
+    Create {
+        /// The index file to create; an existing file is never overwritten.
+        #[arg(value_name = "INDEX")]
+        index: PathBuf,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        matching: MatchingArgs,
+    },
+    /// Add a batch of files to an index, in one transaction.
+    #[command(max_term_width = 100)]
+    Add {
+        /// The index file (it must exist).
+        #[arg(value_name = "INDEX")]
+        index: PathBuf,
+        /// Files and folders to add; folders are walked recursively.
+        #[arg(value_name = "PATH", required = true)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        input: InputArgs,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        run: RunArgs,
+    },
+    /// Show what an index holds and how it was made.
+    #[command(max_term_width = 100)]
+    Stats {
+        /// The index file.
+        #[arg(value_name = "INDEX")]
+        index: PathBuf,
+        /// Also check the file's integrity (reads all of it).
+        #[arg(long)]
+        check: bool,
+    },
+    /// Remove documents from an index, by path as added or by batch.
+    #[command(max_term_width = 100)]
+    Remove {
+        /// The index file.
+        #[arg(value_name = "INDEX")]
+        index: PathBuf,
+        /// Paths exactly as they were given to `index add` (see `index stats`).
+        #[arg(value_name = "PATH", required_unless_present = "batch")]
+        paths: Vec<String>,
+        /// Remove every document of this batch.
+        #[arg(long, value_name = "ID")]
+        batch: Option<i64>,
+    },
+}
+
 impl ScanArgs {
     /// The output format.
     pub fn format(&self) -> Format {
@@ -174,6 +272,38 @@ impl ScanArgs {
 
     /// Validates the arguments and builds the run's configuration.
     pub fn config(&self) -> Result<Config> {
+        self.matching
+            .config(self.input.options(&self.paths), self.run.threads)
+    }
+}
+
+impl InputArgs {
+    /// The input options for `paths`.
+    pub fn options(&self, paths: &[PathBuf]) -> InputOptions {
+        InputOptions {
+            paths: paths.to_vec(),
+            follow_links: self.follow,
+            max_bytes: self.max_bytes,
+        }
+    }
+}
+
+/// The worker threads to use: `--threads`, or twice the cores.
+pub fn threads(given: usize) -> usize {
+    match given {
+        // Why twice the cores: reading a file blocks on the disk, and
+        // the extra threads keep every core busy meanwhile (a cold
+        // 1,000,000-file scan ran twice as fast with 4 threads as with
+        // 2 on 2 cores); once files are cached the cost is a few
+        // context switches.
+        0 => 2 * std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+}
+
+impl MatchingArgs {
+    /// Validates the arguments and builds the run's configuration.
+    pub fn config(&self, input: InputOptions, threads: usize) -> Result<Config> {
         for (flag, value) in [
             ("--threshold", self.threshold),
             ("--containment", self.containment),
@@ -212,11 +342,7 @@ impl ScanArgs {
             })
             .collect::<Result<_>>()?;
         Ok(Config {
-            input: InputOptions {
-                paths: self.paths.clone(),
-                follow_links: self.follow,
-                max_bytes: self.max_bytes,
-            },
+            input,
             normalize: NormalizeOptions { strip_lines },
             shingle: ShingleOptions {
                 size: self.shingle_size,
@@ -233,15 +359,7 @@ impl ScanArgs {
                 containment: self.containment,
                 template_docs: self.template_docs,
             },
-            threads: match self.threads {
-                // Why twice the cores: reading a file blocks on the disk, and
-                // the extra threads keep every core busy meanwhile (a cold
-                // 1,000,000-file scan ran twice as fast with 4 threads as with
-                // 2 on 2 cores); once files are cached the cost is a few
-                // context switches.
-                0 => 2 * std::thread::available_parallelism().map_or(1, |n| n.get()),
-                n => n,
-            },
+            threads: self::threads(threads),
         })
     }
 }
@@ -258,7 +376,9 @@ mod tests {
 
     fn scan(args: &[&str]) -> Result<Config> {
         let cli = Cli::try_parse_from([&["newsdedup", "scan"], args].concat())?;
-        let Command::Scan(scan) = cli.command;
+        let Command::Scan(scan) = cli.command else {
+            unreachable!("parsed as scan")
+        };
         scan.config()
     }
 

@@ -21,15 +21,22 @@
 //! - [`report`] renders the result as a table, JSON, JSON Lines or CSV, and
 //!   [`exit`] maps it to the exit status.
 //!
+//! [`index`] keeps analysed articles in an SQLite file, so that
+//! `scan --against` checks a new batch against everything collected
+//! earlier ([`pipeline::add`] fills it, [`pipeline::against`] queries it).
+//!
 //! [`cli`] and [`config`] turn the command line into per-stage options;
+//! [`cmd`] holds each subcommand's thin run over the pipeline;
 //! [`invariants`] holds the checks the fuzz target and tests share.
 
 pub mod candidates;
 pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod corpus;
 pub mod exit;
 pub mod group;
+pub mod index;
 pub mod input;
 pub mod invariants;
 pub mod normalize;

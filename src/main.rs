@@ -1,18 +1,18 @@
-//! The binary: parse the command line, run the scan, print problems and the
-//! report, and turn the outcome into an exit status. The only place that
+//! The binary: parse the command line, run the subcommand, and turn the
+//! outcome into an exit status. The only place that
 //! prints fatal errors or exits.
 
 #![allow(clippy::print_stderr, clippy::exit)] // This is where messages and exits belong.
 
-use std::io::{self, IsTerminal, Write};
+use std::io;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Parser;
 
 use newsdedup::cli::{Cli, Command};
 use newsdedup::exit::ExitStatus;
-use newsdedup::{pipeline, progress::Progress, report};
+use newsdedup::{cmd, report};
 
 fn main() -> ExitCode {
     // A panic is a bug. Say so in our own words, and exit with the error
@@ -45,38 +45,10 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<ExitStatus> {
-    let Command::Scan(args) = Cli::parse().command;
-    let config = args.config()?;
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(config.threads)
-        .build_global()
-        .context("cannot start worker threads")?;
-    let progress = Progress::new(!args.quiet && io::stderr().is_terminal());
-    let report = pipeline::run(&config, &progress);
-    if args.verbose {
-        for (path, reason) in &report.skipped_files {
-            let path = report::escape(path);
-            eprintln!("newsdedup: {path}: skipped: {}", reason.describe());
-        }
-    }
-    for problem in &report.problems {
-        let path = report::escape(&problem.path);
-        eprintln!("newsdedup: {path}: {}", report::escape(&problem.detail));
-    }
-    let status = ExitStatus::of(&report);
     let mut stdout = io::stdout().lock();
-    match report::write(&report, args.format(), &mut stdout) {
-        // A reader that went away (`| head`) has what it wanted: the verdict
-        // stands, and there is nothing to complain about.
-        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(status),
-        result => result.context("cannot write the report to standard output")?,
+    let mut stderr = io::stderr();
+    match &Cli::parse().command {
+        Command::Scan(args) => cmd::scan::run(args, &mut stdout, &mut stderr),
+        Command::Index(args) => cmd::index::run(args, &mut stdout, &mut stderr),
     }
-    if !args.quiet {
-        let _ = writeln!(
-            io::stderr(),
-            "newsdedup: scanned in {:.2} s",
-            report.summary.elapsed_seconds
-        );
-    }
-    Ok(status)
 }

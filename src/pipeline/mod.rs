@@ -26,10 +26,16 @@ use crate::input::{self, Loaded};
 use crate::normalize;
 use crate::progress::Progress;
 use crate::report::{Group, Member, Parameters, Report, Summary};
-use crate::shingle::{self, Shingled};
+use crate::shingle::{self, Sentences};
 use crate::sketch::{Hashers, Signature, Signatures};
 use crate::template::Templates;
 use crate::verify::{self, Compared};
+
+mod add;
+mod against;
+
+pub use add::{add, Added};
+pub use against::against;
 
 /// Version of the normalizer's rules, reported in `parameters`. Bump it
 /// whenever canonical text changes for some input.
@@ -105,10 +111,7 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
     let summary = Summary {
         files_seen: walk.sources.len() + walk.skipped.len(),
         articles_compared: docs.len(),
-        skipped: SkipReason::ALL
-            .iter()
-            .map(|&reason| (reason, tally.skipped.get(&reason).copied().unwrap_or(0)))
-            .collect(),
+        skipped: skip_counts(&tally),
         lossy_decoded: tally.lossy,
         candidate_pairs: pairs.len(),
         template_sentences: templates.len(),
@@ -188,6 +191,21 @@ struct Doc {
     sentences: Vec<u64>,
 }
 
+/// Why a file gave no document.
+enum NotRead {
+    Skip(SkipReason),
+    Failed(Problem),
+}
+
+impl From<NotRead> for FirstPass {
+    fn from(not: NotRead) -> Self {
+        match not {
+            NotRead::Skip(reason) => FirstPass::Skip(reason),
+            NotRead::Failed(problem) => FirstPass::Failed(problem),
+        }
+    }
+}
+
 enum FirstPass {
     Doc {
         fingerprint: u128,
@@ -200,42 +218,30 @@ enum FirstPass {
     Failed(Problem),
 }
 
-/// Reads, normalizes and shingles one file: the work both passes share.
-fn analyse(
-    source: &Source,
-    config: &Config,
-    weight: impl Fn(u64) -> f32,
-) -> Result<(Shingled, bool), FirstPass> {
+/// Reads, normalizes and shingles one file: the work both passes (and the
+/// index commands) share.
+fn analyse(source: &Source, config: &Config) -> Result<(Sentences, bool), NotRead> {
     match input::read(source, &config.input) {
         Loaded::Text { text, lossy } => {
             let canonical = normalize::article(&text, &config.normalize);
             // The raw text is not needed any more: free it before shingling,
             // so a large document is not held three times at once.
             drop(text);
-            Ok((
-                shingle::set(&canonical.text, &config.shingle, weight),
-                lossy,
-            ))
+            Ok((shingle::sentences(&canonical.text, &config.shingle), lossy))
         }
-        Loaded::Skip(reason) => Err(FirstPass::Skip(reason)),
-        Loaded::Failed(problem) => Err(FirstPass::Failed(problem)),
+        Loaded::Skip(reason) => Err(NotRead::Skip(reason)),
+        Loaded::Failed(problem) => Err(NotRead::Failed(problem)),
     }
 }
 
 fn first_pass(source: &Source, config: &Config, hashers: &Hashers) -> FirstPass {
     // Templates are not known yet: they are learned from this pass.
-    let (shingled, lossy) = match analyse(source, config, |_| 1.0) {
-        Ok(done) => done,
-        Err(outcome) => return outcome,
+    let (shingled, lossy) = match analyse(source, config) {
+        Ok((sentences, lossy)) => (sentences.shingled(|_| 1.0), lossy),
+        Err(not) => return not.into(),
     };
-    // Why skip short documents rather than compare them: with a handful of
-    // words any two texts look alike or unlike by accident, and an empty
-    // set must never match another empty set.
-    if shingled.words == 0 {
-        return FirstPass::Skip(SkipReason::Empty);
-    }
-    if shingled.words < config.shingle.min_words {
-        return FirstPass::Skip(SkipReason::TooShort);
+    if let Some(reason) = too_short(shingled.words, config) {
+        return FirstPass::Skip(reason);
     }
     FirstPass::Doc {
         fingerprint: shingled.set.fingerprint(),
@@ -247,6 +253,61 @@ fn first_pass(source: &Source, config: &Config, hashers: &Hashers) -> FirstPass 
         sentences: shingled.sentences,
         lossy,
     }
+}
+
+/// Why a document of `words` words is skipped, if it is. Why skip short
+/// documents rather than compare them: with a handful of words any two
+/// texts look alike or unlike by accident, and an empty set must never
+/// match another empty set.
+fn too_short(words: usize, config: &Config) -> Option<SkipReason> {
+    if words == 0 {
+        Some(SkipReason::Empty)
+    } else if words < config.shingle.min_words {
+        Some(SkipReason::TooShort)
+    } else {
+        None
+    }
+}
+
+/// A document analysed whole, as the index commands keep it: what a scan's
+/// first pass keeps, plus its sentences and shingles.
+struct WholeDoc {
+    fingerprint: u128,
+    completeness: Completeness,
+    signature: Signature,
+    /// Distinct sentence hashes, sorted.
+    distinct: Vec<u64>,
+    sentences: Sentences,
+}
+
+/// Reads and analyses one file whole (one read, no second pass).
+fn whole(source: &Source, config: &Config, hashers: &Hashers) -> Result<(WholeDoc, bool), NotRead> {
+    let (sentences, lossy) = analyse(source, config)?;
+    if let Some(reason) = too_short(sentences.words, config) {
+        return Err(NotRead::Skip(reason));
+    }
+    let shingled = sentences.clone().shingled(|_| 1.0);
+    Ok((
+        WholeDoc {
+            fingerprint: shingled.set.fingerprint(),
+            completeness: Completeness {
+                shingles: shingled.set.len(),
+                words: shingled.words,
+            },
+            signature: hashers.signature(&shingled.set),
+            distinct: shingled.sentences,
+            sentences,
+        },
+        lossy,
+    ))
+}
+
+/// The summary's skip counts, every reason listed.
+fn skip_counts(tally: &Tally) -> Vec<(SkipReason, usize)> {
+    SkipReason::ALL
+        .iter()
+        .map(|&reason| (reason, tally.skipped.get(&reason).copied().unwrap_or(0)))
+        .collect()
 }
 
 #[derive(Default)]
@@ -348,14 +409,16 @@ fn reload(
         .map(|&class| {
             let doc = &docs[classes.reps[class as usize]];
             let source = &sources[doc.source];
-            let result = match analyse(source, config, |s| templates.weight(s)) {
+            let analysed = analyse(source, config)
+                .map(|(sentences, lossy)| (sentences.shingled(|s| templates.weight(s)), lossy));
+            let result = match analysed {
                 Ok((shingled, _)) if shingled.set.fingerprint() == doc.fingerprint => {
                     Ok(Compared {
                         set: shingled.set,
                         weights: shingled.weights,
                     })
                 }
-                Err(FirstPass::Failed(problem)) => Err(problem),
+                Err(NotRead::Failed(problem)) => Err(problem),
                 _ => Err(Problem {
                     path: source.display.clone(),
                     kind: ProblemKind::Changed,
@@ -439,6 +502,7 @@ fn group_of(
                 containment,
                 exact,
                 words: doc.completeness.words,
+                indexed: false,
             }
         })
         .collect();

@@ -8,20 +8,21 @@ use super::{round, Report};
 pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "group,representative,path,jaccard,containment,exact,words"
+        "group,representative,path,jaccard,containment,exact,words,indexed"
     )?;
     for group in &report.groups {
         for member in &group.members {
             writeln!(
                 out,
-                "{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{}",
                 group.id,
                 field(&group.representative),
                 field(&member.path),
                 round(member.jaccard),
                 round(member.containment),
                 member.exact,
-                member.words
+                member.words,
+                member.indexed
             )?;
         }
     }
@@ -45,9 +46,9 @@ mod tests {
     #[test]
     fn rows_are_quoted() {
         let expected = "\
-group,representative,path,jaccard,containment,exact,words
-1,a/full.txt,a/full.txt,1,1,true,120
-1,a/full.txt,\"a/copy, \"\"2\"\".txt\",0.6123,0.95,false,80
+group,representative,path,jaccard,containment,exact,words,indexed
+1,a/full.txt,a/full.txt,1,1,true,120,false
+1,a/full.txt,\"a/copy, \"\"2\"\".txt\",0.6123,0.95,false,80,true
 ";
         assert_eq!(render(Format::Csv), expected);
     }

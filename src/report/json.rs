@@ -129,6 +129,7 @@ struct WireMember<'a> {
     containment: f64,
     exact: bool,
     words: usize,
+    indexed: bool,
 }
 
 impl<'a> From<&'a Group> for WireGroup<'a> {
@@ -145,6 +146,7 @@ impl<'a> From<&'a Group> for WireGroup<'a> {
                     containment: round(m.containment),
                     exact: m.exact,
                     words: m.words,
+                    indexed: m.indexed,
                 })
                 .collect(),
         }

@@ -65,6 +65,9 @@ pub struct Member {
     pub exact: bool,
     /// Words in its normalized text.
     pub words: usize,
+    /// Whether it is a document stored in the index (`scan --against`),
+    /// rather than a file of the batch.
+    pub indexed: bool,
 }
 
 /// Counts for the whole run.
@@ -194,6 +197,7 @@ pub(crate) mod tests {
                         containment: 1.0,
                         exact: true,
                         words: 120,
+                        indexed: false,
                     },
                     Member {
                         path: "a/copy, \"2\".txt".into(),
@@ -201,6 +205,7 @@ pub(crate) mod tests {
                         containment: 0.95,
                         exact: false,
                         words: 80,
+                        indexed: true,
                     },
                 ],
             }],

@@ -9,21 +9,24 @@ pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for group in &report.groups {
         writeln!(out, "group {} ({} articles)", group.id, group.members.len())?;
         writeln!(out, "  jaccard  contain  path")?;
-        for member in &group.members {
-            let note = if member.path == group.representative {
+        for (i, member) in group.members.iter().enumerate() {
+            // The representative is always listed first.
+            let note = if i == 0 {
                 "  (representative)"
             } else if member.exact {
                 "  (same text)"
             } else {
                 ""
             };
+            let indexed = if member.indexed { "  (indexed)" } else { "" };
             writeln!(
                 out,
-                "  {:>7.3}  {:>7.3}  {}{}",
+                "  {:>7.3}  {:>7.3}  {}{}{}",
                 member.jaccard,
                 member.containment,
                 escape(&member.path),
-                note
+                note,
+                indexed
             )?;
         }
         writeln!(out)?;
@@ -76,7 +79,7 @@ mod tests {
 group 1 (2 articles)
   jaccard  contain  path
     1.000    1.000  a/full.txt  (representative)
-    0.612    0.950  a/copy, \"2\".txt
+    0.612    0.950  a/copy, \"2\".txt  (indexed)
 
 1 group, 1 duplicate article among 2 articles compared; skipped 1 empty; 1 problem (see messages above)
 ";

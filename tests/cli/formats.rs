@@ -64,6 +64,7 @@ struct Member {
     containment: f64,
     exact: bool,
     words: usize,
+    indexed: bool,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -196,6 +197,9 @@ fn json_follows_the_schema() {
             assert!(
                 m.words >= 10 && rounded(m.jaccard) && rounded(m.containment),
                 "{m:?}"
+            );
+            // Only a scan --against an index has indexed members.
+            assert!(!m.indexed, "{m:?}"
             );
             assert!(m.jaccard <= m.containment && m.containment <= 1.0, "{m:?}");
         }
@@ -428,7 +432,7 @@ fn csv_has_a_header_and_a_row_per_member() {
     let mut lines = out.stdout.lines();
     same(
         "header",
-        &Some("group,representative,path,jaccard,containment,exact,words"),
+        &Some("group,representative,path,jaccard,containment,exact,words,indexed"),
         &lines.next(),
     );
     // The awkward name is quoted, its quotes doubled.
@@ -454,6 +458,7 @@ fn csv_has_a_header_and_a_row_per_member() {
                     m.containment.to_string(),
                     m.exact.to_string(),
                     m.words.to_string(),
+                    m.indexed.to_string(),
                 ];
                 row.to_vec()
             })

@@ -1,0 +1,46 @@
+//! The subcommands: each a thin run over the pipeline that turns parsed
+//! arguments into a config, calls the stages, writes what it found to the
+//! handles `main` gives it, and returns the exit status. Fatal errors are
+//! returned, never printed here.
+
+pub mod index;
+pub mod scan;
+
+use std::io::{self, Write};
+
+use anyhow::{Context, Result};
+
+use crate::corpus::{Problem, SkipReason};
+use crate::report;
+
+/// Starts the worker threads.
+fn start_threads(threads: usize) -> Result<()> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global()
+        .context("cannot start worker threads")
+}
+
+/// Names every problem, and with `verbose` every skipped file, on `err`.
+fn messages(
+    problems: &[Problem],
+    skipped: &[(String, SkipReason)],
+    verbose: bool,
+    err: &mut dyn Write,
+) -> io::Result<()> {
+    if verbose {
+        for (path, reason) in skipped {
+            let path = report::escape(path);
+            writeln!(err, "newsdedup: {path}: skipped: {}", reason.describe())?;
+        }
+    }
+    for problem in problems {
+        let path = report::escape(&problem.path);
+        writeln!(
+            err,
+            "newsdedup: {path}: {}",
+            report::escape(&problem.detail)
+        )?;
+    }
+    Ok(())
+}

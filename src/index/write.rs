@@ -1,0 +1,211 @@
+//! Changing an index: one SQLite transaction per batch added or removal,
+//! so a process killed at any moment leaves the index exactly as it was
+//! before or after the change.
+
+use std::collections::BTreeMap;
+
+use anyhow::{anyhow, Context, Result};
+use rusqlite::{params, Transaction, TransactionBehavior};
+
+use super::{codec, is_busy, Index, WRITER_WAIT};
+use crate::group::Completeness;
+use crate::shingle::Sentences;
+use crate::sketch::Signature;
+
+/// A document to store.
+pub struct NewDoc<'a> {
+    /// Its path as given.
+    pub path: &'a str,
+    /// Fingerprint of its shingle set.
+    pub fingerprint: u128,
+    /// Shingle and word counts.
+    pub completeness: Completeness,
+    /// Its MinHash signature.
+    pub signature: &'a Signature,
+    /// Its sentences and shingles.
+    pub sentences: &'a Sentences,
+    /// Its distinct sentence hashes (sorted).
+    pub distinct_sentences: &'a [u64],
+}
+
+/// An open write transaction: a batch being added, or a removal.
+pub struct Writer<'a> {
+    tx: Transaction<'a>,
+    batch: i64,
+    added: u64,
+    bands: super::Banding,
+    /// Sentence counts to add, gathered and written sorted at commit.
+    sentence_counts: BTreeMap<u64, i64>,
+}
+
+impl Index {
+    /// Starts the one transaction of a batch or removal. A second writer
+    /// waits up to [`WRITER_WAIT`] for the first to finish, then fails.
+    pub fn writer(&mut self) -> Result<Writer<'_>> {
+        let path = self.path.display().to_string();
+        let bands = self.parameters.banding();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|err| {
+                if is_busy(&err) {
+                    anyhow!(
+                        "the index {path} is being changed by another process (waited {} s); \
+                         try again when it has finished",
+                        WRITER_WAIT.as_secs()
+                    )
+                } else {
+                    anyhow!(err).context(format!("cannot write to the index {path}"))
+                }
+            })?;
+        let batch: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM batches", [], |r| {
+            r.get(0)
+        })?;
+        Ok(Writer {
+            tx,
+            batch,
+            added: 0,
+            bands,
+            sentence_counts: BTreeMap::new(),
+        })
+    }
+}
+
+impl Writer<'_> {
+    /// The id the batch gets if something is added.
+    pub fn batch(&self) -> i64 {
+        self.batch
+    }
+
+    /// Whether a document with this fingerprint is stored already (in an
+    /// earlier batch or earlier in this one).
+    pub fn contains(&self, fingerprint: u128) -> Result<bool> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT 1 FROM docs WHERE fingerprint = ?1")?
+            .exists([&fingerprint.to_be_bytes()[..]])?)
+    }
+
+    /// Stores a document in the batch.
+    pub fn insert(&mut self, doc: &NewDoc<'_>) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO docs (batch, fingerprint, shingles, words, signature, path, body) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                self.batch,
+                &doc.fingerprint.to_be_bytes()[..],
+                doc.completeness.shingles as i64,
+                doc.completeness.words as i64,
+                codec::signature(doc.signature),
+                doc.path,
+                codec::body(doc.sentences),
+            ])?;
+        let id = self.tx.last_insert_rowid();
+        let mut insert = self
+            .tx
+            .prepare_cached("INSERT INTO lsh (key, doc) VALUES (?1, ?2)")?;
+        for band in 0..self.bands.bands {
+            insert.execute(params![self.bands.key(&doc.signature.0, band) as i64, id])?;
+        }
+        for &sentence in doc.distinct_sentences {
+            *self.sentence_counts.entry(sentence).or_default() += 1;
+        }
+        self.added += 1;
+        Ok(())
+    }
+
+    /// Removes every document stored under one of `paths` (as stored) or,
+    /// with `batch`, in that batch. Returns how many were removed.
+    pub fn remove(&mut self, paths: &[String], batch: Option<i64>) -> Result<u64> {
+        let mut ids: Vec<i64> = Vec::new();
+        {
+            let mut by_path = self
+                .tx
+                .prepare_cached("SELECT id FROM docs WHERE path = ?1")?;
+            for path in paths {
+                for id in by_path.query_map([path], |r| r.get(0))? {
+                    ids.push(id?);
+                }
+            }
+            if let Some(batch) = batch {
+                let mut by_batch = self
+                    .tx
+                    .prepare_cached("SELECT id FROM docs WHERE batch = ?1")?;
+                for id in by_batch.query_map([batch], |r| r.get(0))? {
+                    ids.push(id?);
+                }
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        for &id in &ids {
+            self.remove_one(id)?;
+        }
+        self.tx.execute(
+            "UPDATE batches SET documents = \
+             (SELECT count(*) FROM docs WHERE docs.batch = batches.id)",
+            [],
+        )?;
+        self.tx
+            .execute("DELETE FROM batches WHERE documents = 0", [])?;
+        Ok(ids.len() as u64)
+    }
+
+    fn remove_one(&mut self, id: i64) -> Result<()> {
+        let (signature, words, body): (Vec<u8>, i64, Vec<u8>) = self.tx.query_row(
+            "SELECT signature, words, body FROM docs WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let signature = codec::read_signature(&signature, signature.len() / 4)?;
+        let mut delete = self
+            .tx
+            .prepare_cached("DELETE FROM lsh WHERE key = ?1 AND doc = ?2")?;
+        for band in 0..self.bands.bands {
+            delete.execute(params![self.bands.key(&signature.0, band) as i64, id])?;
+        }
+        let mut sentences = codec::sentences(&body, words as usize)
+            .with_context(|| format!("document {id} is damaged"))?
+            .hashes;
+        sentences.sort_unstable();
+        sentences.dedup();
+        for sentence in sentences {
+            *self.sentence_counts.entry(sentence).or_default() -= 1;
+        }
+        self.tx.execute("DELETE FROM docs WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    /// Writes the batch's bookkeeping and commits: only now does the batch
+    /// become visible, all at once. Returns the documents added.
+    pub fn commit(self, added_at: i64) -> Result<u64> {
+        {
+            let mut upsert = self.tx.prepare_cached(
+                "INSERT INTO sentences (hash, docs) VALUES (?1, ?2) \
+                 ON CONFLICT (hash) DO UPDATE SET docs = docs + excluded.docs",
+            )?;
+            let mut drop = self
+                .tx
+                .prepare_cached("DELETE FROM sentences WHERE hash = ?1 AND docs <= 0")?;
+            for (&hash, &count) in &self.sentence_counts {
+                if count != 0 {
+                    upsert.execute(params![hash as i64, count])?;
+                }
+                if count < 0 {
+                    drop.execute([hash as i64])?;
+                }
+            }
+        }
+        if self.added > 0 {
+            self.tx.execute(
+                "INSERT INTO batches (id, added_at, documents) VALUES (?1, ?2, ?3)",
+                params![self.batch, added_at, self.added as i64],
+            )?;
+        }
+        let added = self.added;
+        self.tx.commit().context("cannot commit the batch")?;
+        Ok(added)
+    }
+}
