@@ -199,8 +199,7 @@ fn json_follows_the_schema() {
                 "{m:?}"
             );
             // Only a scan --against an index has indexed members.
-            assert!(!m.indexed, "{m:?}"
-            );
+            assert!(!m.indexed, "{m:?}");
             assert!(m.jaccard <= m.containment && m.containment <= 1.0, "{m:?}");
         }
     }
