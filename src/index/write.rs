@@ -34,7 +34,10 @@ pub struct Writer<'a> {
     batch: i64,
     added: u64,
     bands: super::Banding,
-    /// Sentence counts to add, gathered and written sorted at commit.
+    /// LSH rows to insert, and sentence counts to add: gathered, then
+    /// written sorted by [`Writer::flush`], so the B-trees are walked in
+    /// order rather than at random.
+    pending_lsh: Vec<(i64, i64)>,
     sentence_counts: BTreeMap<u64, i64>,
 }
 
@@ -66,6 +69,7 @@ impl Index {
             batch,
             added: 0,
             bands,
+            pending_lsh: Vec::new(),
             sentence_counts: BTreeMap::new(),
         })
     }
@@ -103,11 +107,9 @@ impl Writer<'_> {
                 codec::body(doc.sentences),
             ])?;
         let id = self.tx.last_insert_rowid();
-        let mut insert = self
-            .tx
-            .prepare_cached("INSERT INTO lsh (key, doc) VALUES (?1, ?2)")?;
         for band in 0..self.bands.bands {
-            insert.execute(params![self.bands.key(&doc.signature.0, band) as i64, id])?;
+            let key = self.bands.key(&doc.signature.0, band) as i64;
+            self.pending_lsh.push((key, id));
         }
         for &sentence in doc.distinct_sentences {
             *self.sentence_counts.entry(sentence).or_default() += 1;
@@ -178,9 +180,19 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Writes the batch's bookkeeping and commits: only now does the batch
-    /// become visible, all at once. Returns the documents added.
-    pub fn commit(self, added_at: i64) -> Result<u64> {
+    /// Writes the LSH rows and sentence counts gathered so far (still
+    /// inside the transaction). Called between chunks to bound memory.
+    pub fn flush(&mut self) -> Result<()> {
+        self.pending_lsh.sort_unstable();
+        {
+            let mut insert = self
+                .tx
+                .prepare_cached("INSERT INTO lsh (key, doc) VALUES (?1, ?2)")?;
+            for &(key, id) in &self.pending_lsh {
+                insert.execute(params![key, id])?;
+            }
+        }
+        self.pending_lsh.clear();
         {
             let mut upsert = self.tx.prepare_cached(
                 "INSERT INTO sentences (hash, docs) VALUES (?1, ?2) \
@@ -198,6 +210,14 @@ impl Writer<'_> {
                 }
             }
         }
+        self.sentence_counts.clear();
+        Ok(())
+    }
+
+    /// Writes the batch's bookkeeping and commits: only now does the batch
+    /// become visible, all at once. Returns the documents added.
+    pub fn commit(mut self, added_at: i64) -> Result<u64> {
+        self.flush()?;
         if self.added > 0 {
             self.tx.execute(
                 "INSERT INTO batches (id, added_at, documents) VALUES (?1, ?2, ?3)",

@@ -96,6 +96,7 @@ pub fn add(
                 Err(NotRead::Failed(problem)) => tally.problems.push(problem),
             }
         }
+        writer.flush()?;
     }
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)

@@ -29,7 +29,9 @@
 //!         "jaccard": 1.0,       exact, against the representative
 //!         "containment": 1.0,   shared shingles / shingles of the smaller
 //!         "exact": true,        same shingle set as the representative
-//!         "words": 412}         words after normalization
+//!         "words": 412,         words after normalization
+//!         "indexed": false}     a document stored in the index (scan
+//!                               --against), not a file of this run
 //!      ]}
 //!   ],
 //!   "problems": [               one per file that could not be read
@@ -51,7 +53,15 @@
 //!
 //! Problem kinds: `not_found`, `permission_denied`, `not_regular`,
 //! `link_loop`, `changed` (the file changed during the scan), `io`,
-//! `no_files` (nothing to scan under the paths given). Scores carry four
+//! `no_files` (nothing to scan under the paths given).
+//!
+//! With `scan --against INDEX`, groups hold the scanned files and the
+//! indexed documents they duplicate; an indexed member's `path` is the path
+//! it was added under and its `indexed` is true. Indexed documents are only
+//! ever grouped through a scanned file, so every group has at least one
+//! member with `indexed` false. `parameters` are the index's (the scan
+//! refuses any other). `indexed` was added to schema version 1 without a
+//! version bump, as the rule below allows. Scores carry four
 //! decimals. Every field is always present; new fields may be added within
 //! a schema version, and a removal or change of meaning bumps it.
 
