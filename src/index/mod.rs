@@ -47,6 +47,29 @@ pub const APPLICATION_ID: i32 = 0x4e44_4458;
 /// The layout version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
 
+/// The LSH table's entry for one band of a document: the upper 32 bits of
+/// the band's key, then the document id in the low [`DOC_BITS`] bits, as
+/// one integer. The table is nothing but these integers, as SQLite rowids.
+///
+/// Why one integer: the LSH table is most of the index (one row per band
+/// per document) and most of the cost of adding; a rowid B-tree compares
+/// plain integers and stores each entry in about 10 bytes, and a lookup is
+/// a range scan over one key's entries. Why 32 bits of key: a truncated key
+/// collides by chance about once in 67 lookups at 64 bands and a million
+/// documents, and such a candidate is dropped by the signature estimate,
+/// as chance candidates are anyway.
+pub fn lsh_entry(banding: Banding, signature: &Signature, band: usize, doc: i64) -> i64 {
+    lsh_first(banding, signature, band) | doc
+}
+
+/// The smallest entry of a band key (see [`lsh_entry`]).
+pub fn lsh_first(banding: Banding, signature: &Signature, band: usize) -> i64 {
+    ((banding.key(&signature.0, band) >> 32) as i64) << DOC_BITS
+}
+
+/// Bits of a document id in an LSH entry: ids up to two thousand million.
+pub const DOC_BITS: u32 = 31;
+
 /// How long a writer waits for another writer to finish before giving up.
 pub const WRITER_WAIT: Duration = Duration::from_secs(5);
 
@@ -71,7 +94,7 @@ CREATE TABLE docs (
 );
 CREATE INDEX docs_path ON docs (path);
 CREATE INDEX docs_batch ON docs (batch);
-CREATE TABLE lsh (key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)) WITHOUT ROWID;
+CREATE TABLE lsh (entry INTEGER PRIMARY KEY);
 CREATE TABLE sentences (hash INTEGER PRIMARY KEY, docs INTEGER NOT NULL);
 ";
 
@@ -366,6 +389,9 @@ impl Index {
         // one B-tree, and a query looks up as many keys; with the upper
         // levels of that tree cached, each costs a page read or none.
         conn.pragma_update(None, "cache_size", -256 * 1024)?;
+        // Multi-row inserts keep a statement journal (to undo a statement
+        // that fails halfway); in memory it costs no file writes.
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         if access == Access::Write {
             // A batch is on disk once `index add` says so, even if the
             // machine loses power.
@@ -397,14 +423,16 @@ impl Index {
             .optional()?)
     }
 
-    /// Appends the documents stored under one LSH band key to `out`.
-    pub fn lookup(&self, key: u64, out: &mut Vec<i64>) -> Result<()> {
+    /// Appends the documents stored under one band key, given by its
+    /// smallest entry ([`lsh_first`]), to `out`.
+    pub fn lookup(&self, first: i64, out: &mut Vec<i64>) -> Result<()> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT doc FROM lsh WHERE key = ?1")?;
-        let rows = stmt.query_map([key as i64], |row| row.get(0))?;
+            .prepare_cached("SELECT entry FROM lsh WHERE entry BETWEEN ?1 AND ?2")?;
+        let last = first | ((1 << DOC_BITS) - 1);
+        let rows = stmt.query_map([first, last], |row| row.get::<_, i64>(0))?;
         for row in rows {
-            out.push(row?);
+            out.push(row? & ((1 << DOC_BITS) - 1));
         }
         Ok(())
     }

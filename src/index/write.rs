@@ -4,13 +4,19 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use rusqlite::{params, Transaction, TransactionBehavior};
 
-use super::{codec, is_busy, Index, WRITER_WAIT};
+use super::{codec, is_busy, lsh_entry, Index, DOC_BITS, WRITER_WAIT};
 use crate::group::Completeness;
 use crate::shingle::Sentences;
 use crate::sketch::Signature;
+
+/// Rows inserted by one statement (SQLite allows 32,766 parameters).
+const ROWS_PER_INSERT: usize = 256;
+
+/// LSH rows gathered before they are written (32 MB of them).
+const PENDING_ROWS: usize = 4 << 20;
 
 /// A document to store.
 pub struct NewDoc<'a> {
@@ -37,7 +43,7 @@ pub struct Writer<'a> {
     /// LSH rows to insert, and sentence counts to add: gathered, then
     /// written sorted by [`Writer::flush`], so the B-trees are walked in
     /// order rather than at random.
-    pending_lsh: Vec<(i64, i64)>,
+    pending_lsh: Vec<i64>,
     sentence_counts: BTreeMap<u64, i64>,
 }
 
@@ -107,9 +113,15 @@ impl Writer<'_> {
                 codec::body(doc.sentences),
             ])?;
         let id = self.tx.last_insert_rowid();
+        if id >= 1 << DOC_BITS {
+            bail!(
+                "the index is full ({} documents at most)",
+                1_i64 << DOC_BITS
+            );
+        }
         for band in 0..self.bands.bands {
-            let key = self.bands.key(&doc.signature.0, band) as i64;
-            self.pending_lsh.push((key, id));
+            self.pending_lsh
+                .push(lsh_entry(self.bands, doc.signature, band, id));
         }
         for &sentence in doc.distinct_sentences {
             *self.sentence_counts.entry(sentence).or_default() += 1;
@@ -162,11 +174,9 @@ impl Writer<'_> {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
         let signature = codec::read_signature(&signature, signature.len() / 4)?;
-        let mut delete = self
-            .tx
-            .prepare_cached("DELETE FROM lsh WHERE key = ?1 AND doc = ?2")?;
+        let mut delete = self.tx.prepare_cached("DELETE FROM lsh WHERE entry = ?1")?;
         for band in 0..self.bands.bands {
-            delete.execute(params![self.bands.key(&signature.0, band) as i64, id])?;
+            delete.execute([lsh_entry(self.bands, &signature, band, id)])?;
         }
         let mut sentences = codec::sentences(&body, words as usize)
             .with_context(|| format!("document {id} is damaged"))?
@@ -181,43 +191,76 @@ impl Writer<'_> {
     }
 
     /// Writes the LSH rows and sentence counts gathered so far (still
-    /// inside the transaction). Called between chunks to bound memory.
+    /// inside the transaction) once they are many. Called between chunks
+    /// to bound memory.
+    ///
+    /// Why wait until they are many: rows written in one sorted run fill
+    /// the B-tree's pages in order, and a fresh index is then built almost
+    /// sequentially; a few thousand rows at a time touch every page again
+    /// and again.
     pub fn flush(&mut self) -> Result<()> {
+        if self.pending_lsh.len() >= PENDING_ROWS || self.sentence_counts.len() >= PENDING_ROWS / 4
+        {
+            self.write_pending()?;
+        }
+        Ok(())
+    }
+
+    fn write_pending(&mut self) -> Result<()> {
         self.pending_lsh.sort_unstable();
-        {
-            let mut insert = self
-                .tx
-                .prepare_cached("INSERT INTO lsh (key, doc) VALUES (?1, ?2)")?;
-            for &(key, id) in &self.pending_lsh {
-                insert.execute(params![key, id])?;
+        let entries = std::mem::take(&mut self.pending_lsh);
+        for chunk in entries.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "INSERT INTO lsh (entry) VALUES {}",
+                vec!["(?)"; chunk.len()].join(", ")
+            );
+            self.tx
+                .prepare_cached(&sql)?
+                .execute(rusqlite::params_from_iter(chunk))?;
+        }
+        let counts: Vec<(i64, i64)> = std::mem::take(&mut self.sentence_counts)
+            .into_iter()
+            .filter(|&(_, count)| count != 0)
+            .map(|(hash, count)| (hash as i64, count))
+            .collect();
+        self.insert_rows(
+            "INSERT INTO sentences (hash, docs) VALUES ",
+            " ON CONFLICT (hash) DO UPDATE SET docs = docs + excluded.docs",
+            &counts,
+        )?;
+        let mut drop = self
+            .tx
+            .prepare_cached("DELETE FROM sentences WHERE hash = ?1 AND docs <= 0")?;
+        for &(hash, count) in &counts {
+            if count < 0 {
+                drop.execute([hash])?;
             }
         }
-        self.pending_lsh.clear();
-        {
-            let mut upsert = self.tx.prepare_cached(
-                "INSERT INTO sentences (hash, docs) VALUES (?1, ?2) \
-                 ON CONFLICT (hash) DO UPDATE SET docs = docs + excluded.docs",
-            )?;
-            let mut drop = self
-                .tx
-                .prepare_cached("DELETE FROM sentences WHERE hash = ?1 AND docs <= 0")?;
-            for (&hash, &count) in &self.sentence_counts {
-                if count != 0 {
-                    upsert.execute(params![hash as i64, count])?;
-                }
-                if count < 0 {
-                    drop.execute([hash as i64])?;
-                }
-            }
+        Ok(())
+    }
+
+    /// Runs `head (?, ?), (?, ?), ... tail` over `rows`, [`ROWS_PER_INSERT`]
+    /// rows a statement. Why: a statement per row spends more time binding
+    /// and stepping than inserting.
+    fn insert_rows(&self, head: &str, tail: &str, rows: &[(i64, i64)]) -> Result<()> {
+        let sql = |n: usize| format!("{head}{}{tail}", vec!["(?, ?)"; n].join(", "));
+        let full = sql(ROWS_PER_INSERT);
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            let mut stmt = if chunk.len() == ROWS_PER_INSERT {
+                self.tx.prepare_cached(&full)?
+            } else {
+                self.tx.prepare_cached(&sql(chunk.len()))?
+            };
+            let values = chunk.iter().flat_map(|(a, b)| [a, b]);
+            stmt.execute(rusqlite::params_from_iter(values))?;
         }
-        self.sentence_counts.clear();
         Ok(())
     }
 
     /// Writes the batch's bookkeeping and commits: only now does the batch
     /// become visible, all at once. Returns the documents added.
     pub fn commit(mut self, added_at: i64) -> Result<u64> {
-        self.flush()?;
+        self.write_pending()?;
         if self.added > 0 {
             self.tx.execute(
                 "INSERT INTO batches (id, added_at, documents) VALUES (?1, ?2, ?3)",

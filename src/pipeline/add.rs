@@ -7,6 +7,7 @@
 //! already (same shingle-set fingerprint, from an earlier batch or from
 //! earlier in this one) is counted and not stored again.
 
+use std::sync::mpsc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::Result;
@@ -67,37 +68,53 @@ pub fn add(
         ..Added::default()
     };
     progress.stage("adding", walk.sources.len());
-    for chunk in walk.sources.chunks(CHUNK) {
-        let analysed: Vec<_> = chunk
-            .par_iter()
-            .map(|source| {
-                let result = whole(source, &config, &hashers);
-                progress.step();
-                result
-            })
-            .collect();
-        for (source, result) in chunk.iter().zip(analysed) {
-            match result {
-                Ok((doc, _lossy)) => {
-                    if writer.contains(doc.fingerprint)? {
-                        out.known += 1;
-                        continue;
-                    }
-                    writer.insert(&NewDoc {
-                        path: &source.display,
-                        fingerprint: doc.fingerprint,
-                        completeness: doc.completeness,
-                        signature: &doc.signature,
-                        sentences: &doc.sentences,
-                        distinct_sentences: &doc.distinct,
-                    })?;
+    // Files are analysed a chunk ahead on the worker threads while this
+    // thread stores the previous chunk, so storing costs little wall time
+    // on top of reading.
+    let (send, receive) = mpsc::sync_channel(1);
+    let (sources, config_ref, hashers_ref) = (&walk.sources, &config, &hashers);
+    std::thread::scope(|scope| -> Result<()> {
+        scope.spawn(move || {
+            for chunk in sources.chunks(CHUNK) {
+                let analysed: Vec<_> = chunk
+                    .par_iter()
+                    .map(|source| {
+                        let result = whole(source, config_ref, hashers_ref);
+                        progress.step();
+                        result
+                    })
+                    .collect();
+                if send.send((chunk, analysed)).is_err() {
+                    // Storing failed; its error is being reported.
+                    break;
                 }
-                Err(NotRead::Skip(reason)) => tally.skip(&source.display, reason),
-                Err(NotRead::Failed(problem)) => tally.problems.push(problem),
             }
+        });
+        for (chunk, analysed) in receive {
+            for (source, result) in chunk.iter().zip(analysed) {
+                match result {
+                    Ok((doc, _lossy)) => {
+                        if writer.contains(doc.fingerprint)? {
+                            out.known += 1;
+                            continue;
+                        }
+                        writer.insert(&NewDoc {
+                            path: &source.display,
+                            fingerprint: doc.fingerprint,
+                            completeness: doc.completeness,
+                            signature: &doc.signature,
+                            sentences: &doc.sentences,
+                            distinct_sentences: &doc.distinct,
+                        })?;
+                    }
+                    Err(NotRead::Skip(reason)) => tally.skip(&source.display, reason),
+                    Err(NotRead::Failed(problem)) => tally.problems.push(problem),
+                }
+            }
+            writer.flush()?;
         }
-        writer.flush()?;
-    }
+        Ok(())
+    })?;
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);

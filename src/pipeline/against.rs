@@ -29,7 +29,7 @@ use super::{no_files, parameters, skip_counts, whole, Classes, Doc, NotRead, Tal
 use crate::candidates::{self, Banding};
 use crate::config::Config;
 use crate::group::{self, Completeness};
-use crate::index::Index;
+use crate::index::{lsh_first, Index};
 use crate::input;
 use crate::progress::Progress;
 use crate::report::{Group, Member, Report, Summary};
@@ -201,10 +201,12 @@ impl Query<'_> {
     /// key, whose stored signature agrees enough, and that are not the
     /// class's exact copy. Sorted, no repeats. Reads those documents.
     fn index_pairs(&mut self) -> Result<Vec<(u32, i64)>> {
-        let mut keys: Vec<(u64, u32)> = Vec::new();
+        let mut keys: Vec<(i64, u32)> = Vec::new();
         for class in 0..self.classes.reps.len() as u32 {
-            let signature = &self.whole(class).signature.0;
-            keys.extend((0..self.banding.bands).map(|b| (self.banding.key(signature, b), class)));
+            let signature = &self.whole(class).signature;
+            keys.extend(
+                (0..self.banding.bands).map(|b| (lsh_first(self.banding, signature, b), class)),
+            );
         }
         // Sorted keys walk the LSH table in order.
         keys.sort_unstable();
