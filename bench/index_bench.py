@@ -27,6 +27,7 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -89,6 +90,8 @@ def split(corpus: Path, work: Path, batch_size: int, seed: int) -> tuple[Path, P
     if plan.exists():
         p = json.loads(plan.read_text())
         return index_dir, batch_dir, [tuple(x) for x in p["pairs"]], p["lone"]
+    if base.exists():
+        shutil.rmtree(base)  # an unfinished split
     rows = [line.split("\t") for line in (corpus / "truth.tsv").read_text().splitlines()[1:] if line]
     involved = {r[0] for r in rows} | {r[1] for r in rows}
     originals = {r[1] for r in rows}

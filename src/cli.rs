@@ -16,6 +16,7 @@ Examples:
   newsdedup scan corpus/                      groups as a table
   newsdedup scan corpus/ --format json | jq '.groups[].members[].path'
   newsdedup scan batch/ --format csv > groups.csv
+  newsdedup scan --against news.idx today/    today's articles already in an index
 
 Exit status:
   0  no duplicate groups (and no errors)

@@ -110,8 +110,6 @@ fn stats(path: &Path, check: bool, out: &mut dyn Write, err: &mut dyn Write) -> 
             utc(*added_at)
         )?;
     }
-    writeln!(out, "distinct sentences: {}", stats.sentences)?;
-    writeln!(out, "shingles: {}", stats.shingles)?;
     let per_doc = stats
         .bytes
         .checked_div(stats.documents)

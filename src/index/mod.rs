@@ -291,10 +291,6 @@ pub struct Stats {
     pub documents: u64,
     /// Batches stored: `(id, unix seconds when added, documents)`.
     pub batches: Vec<(i64, i64, u64)>,
-    /// Distinct sentences counted.
-    pub sentences: u64,
-    /// Shingles stored (sum over documents).
-    pub shingles: u64,
     /// Size of the database file in bytes (pages in use times page size).
     pub bytes: u64,
 }
@@ -476,7 +472,8 @@ impl Index {
             .unwrap_or(0))
     }
 
-    /// Counts for `index stats`.
+    /// Counts for `index stats`: read from indexes and the file header,
+    /// never by scanning the documents, so they are quick at any size.
     pub fn stats(&self) -> Result<Stats> {
         let one = |sql: &str| -> Result<u64> {
             Ok(self.conn.query_row(sql, [], |row| row.get::<_, i64>(0))? as u64)
@@ -492,8 +489,6 @@ impl Index {
         Ok(Stats {
             documents: one("SELECT count(*) FROM docs")?,
             batches,
-            sentences: one("SELECT count(*) FROM sentences")?,
-            shingles: one("SELECT coalesce(sum(shingles), 0) FROM docs")?,
             bytes: one("PRAGMA page_count")? * one("PRAGMA page_size")?,
         })
     }

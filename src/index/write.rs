@@ -2,8 +2,6 @@
 //! so a process killed at any moment leaves the index exactly as it was
 //! before or after the change.
 
-use std::collections::BTreeMap;
-
 use anyhow::{anyhow, bail, Context, Result};
 use rusqlite::{params, Transaction, TransactionBehavior};
 
@@ -44,7 +42,8 @@ pub struct Writer<'a> {
     /// written sorted by [`Writer::flush`], so the B-trees are walked in
     /// order rather than at random.
     pending_lsh: Vec<i64>,
-    sentence_counts: BTreeMap<u64, i64>,
+    /// Sentence hashes of documents added (+1) or removed (-1).
+    pending_sentences: Vec<(u64, i64)>,
 }
 
 impl Index {
@@ -76,7 +75,7 @@ impl Index {
             added: 0,
             bands,
             pending_lsh: Vec::new(),
-            sentence_counts: BTreeMap::new(),
+            pending_sentences: Vec::new(),
         })
     }
 }
@@ -123,9 +122,8 @@ impl Writer<'_> {
             self.pending_lsh
                 .push(lsh_entry(self.bands, doc.signature, band, id));
         }
-        for &sentence in doc.distinct_sentences {
-            *self.sentence_counts.entry(sentence).or_default() += 1;
-        }
+        self.pending_sentences
+            .extend(doc.distinct_sentences.iter().map(|&s| (s, 1)));
         self.added += 1;
         Ok(())
     }
@@ -183,9 +181,8 @@ impl Writer<'_> {
             .hashes;
         sentences.sort_unstable();
         sentences.dedup();
-        for sentence in sentences {
-            *self.sentence_counts.entry(sentence).or_default() -= 1;
-        }
+        self.pending_sentences
+            .extend(sentences.into_iter().map(|s| (s, -1)));
         self.tx.execute("DELETE FROM docs WHERE id = ?1", [id])?;
         Ok(())
     }
@@ -199,7 +196,8 @@ impl Writer<'_> {
     /// sequentially; a few thousand rows at a time touch every page again
     /// and again.
     pub fn flush(&mut self) -> Result<()> {
-        if self.pending_lsh.len() >= PENDING_ROWS || self.sentence_counts.len() >= PENDING_ROWS / 4
+        if self.pending_lsh.len() >= PENDING_ROWS
+            || self.pending_sentences.len() >= PENDING_ROWS / 2
         {
             self.write_pending()?;
         }
@@ -218,10 +216,12 @@ impl Writer<'_> {
                 .prepare_cached(&sql)?
                 .execute(rusqlite::params_from_iter(chunk))?;
         }
-        let counts: Vec<(i64, i64)> = std::mem::take(&mut self.sentence_counts)
-            .into_iter()
+        let mut sentences = std::mem::take(&mut self.pending_sentences);
+        sentences.sort_unstable();
+        let counts: Vec<(i64, i64)> = sentences
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|run| (run[0].0 as i64, run.iter().map(|&(_, d)| d).sum::<i64>()))
             .filter(|&(_, count)| count != 0)
-            .map(|(hash, count)| (hash as i64, count))
             .collect();
         self.insert_rows(
             "INSERT INTO sentences (hash, docs) VALUES ",
