@@ -83,7 +83,8 @@ fn add(
         if added.problems.is_empty() {
             String::new()
         } else {
-            format!(", {} problems (see messages above)", added.problems.len())
+            let n = added.problems.len() as u64;
+            format!(", {n} problem{} (see messages above)", plural(n))
         }
     )?;
     if !run.quiet {

@@ -86,20 +86,15 @@ impl Writer<'_> {
         self.batch
     }
 
-    /// Whether a document with this fingerprint is stored already (in an
-    /// earlier batch or earlier in this one).
-    pub fn contains(&self, fingerprint: u128) -> Result<bool> {
-        Ok(self
+    /// Stores a document in the batch, unless a document with its text
+    /// (its fingerprint) is stored already, in an earlier batch or earlier
+    /// in this one. Returns whether it was stored.
+    pub fn insert(&mut self, doc: &NewDoc<'_>) -> Result<bool> {
+        let stored = self
             .tx
-            .prepare_cached("SELECT 1 FROM docs WHERE fingerprint = ?1")?
-            .exists([&fingerprint.to_be_bytes()[..]])?)
-    }
-
-    /// Stores a document in the batch.
-    pub fn insert(&mut self, doc: &NewDoc<'_>) -> Result<()> {
-        self.tx
             .prepare_cached(
-                "INSERT INTO docs (batch, fingerprint, shingles, words, signature, path, body) \
+                "INSERT OR IGNORE INTO docs \
+                 (batch, fingerprint, shingles, words, signature, path, body) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
             .execute(params![
@@ -111,6 +106,9 @@ impl Writer<'_> {
                 doc.path,
                 codec::body(doc.sentences),
             ])?;
+        if stored == 0 {
+            return Ok(false);
+        }
         let id = self.tx.last_insert_rowid();
         if id >= 1 << DOC_BITS {
             bail!(
@@ -125,7 +123,7 @@ impl Writer<'_> {
         self.pending_sentences
             .extend(doc.distinct_sentences.iter().map(|&s| (s, 1)));
         self.added += 1;
-        Ok(())
+        Ok(true)
     }
 
     /// Removes every document stored under one of `paths` (as stored) or,

@@ -94,11 +94,7 @@ pub fn add(
             for (source, result) in chunk.iter().zip(analysed) {
                 match result {
                     Ok((doc, _lossy)) => {
-                        if writer.contains(doc.fingerprint)? {
-                            out.known += 1;
-                            continue;
-                        }
-                        writer.insert(&NewDoc {
+                        let stored = writer.insert(&NewDoc {
                             path: &source.display,
                             fingerprint: doc.fingerprint,
                             completeness: doc.completeness,
@@ -106,6 +102,7 @@ pub fn add(
                             sentences: &doc.sentences,
                             distinct_sentences: &doc.distinct,
                         })?;
+                        out.known += u64::from(!stored);
                     }
                     Err(NotRead::Skip(reason)) => tally.skip(&source.display, reason),
                     Err(NotRead::Failed(problem)) => tally.problems.push(problem),

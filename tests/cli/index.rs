@@ -428,3 +428,23 @@ fn an_index_answers_like_a_scan_of_the_same_files() {
     };
     same("scores", &scores(&scan), &scores(&against));
 }
+
+#[test]
+fn add_names_what_it_cannot_read_and_keeps_the_rest() {
+    let dir = TestDir::new("index-partial");
+    batch(&dir, "today", 45, 3);
+    dir.create("today/short.txt", "Too short.");
+    dir.run(&["index", "create", "news.idx"]).expect_code(0);
+    let out = dir.run(&["index", "add", "news.idx", "today", "gone", "--verbose"]);
+    out.expect_code(2)
+        .expect_stderr("newsdedup: gone:")
+        .expect_stderr("today/short.txt: skipped");
+    assert!(
+        out.stdout.contains(
+            "added 3 articles, 0 already indexed, 1 skipped, 1 problem (see messages above)\n"
+        ),
+        "{}",
+        out.explain("summary line")
+    );
+    same("documents", &3, &documents(&dir, "news.idx"));
+}
