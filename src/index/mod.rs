@@ -493,8 +493,9 @@ impl Index {
         })
     }
 
-    /// SQLite's own integrity check plus the index's invariants: every
-    /// document has one LSH row per band, and the batch counts add up.
+    /// SQLite's own integrity check plus the index's invariants: the LSH
+    /// table holds exactly the entries of the stored signatures, and the
+    /// batch counts add up.
     /// Returns what is wrong (nothing when the index is sound).
     pub fn check(&self) -> Result<Vec<String>> {
         let mut wrong = Vec::new();
@@ -508,10 +509,11 @@ impl Index {
         let count = |sql: &str| -> Result<i64> { Ok(self.conn.query_row(sql, [], |r| r.get(0))?) };
         let docs = count("SELECT count(*) FROM docs")?;
         let lsh = count("SELECT count(*) FROM lsh")?;
-        if lsh != docs * self.parameters.bands as i64 {
+        let (expected, missing) = self.lsh_entries()?;
+        if lsh != expected || missing > 0 {
             wrong.push(format!(
-                "{lsh} LSH rows for {docs} documents of {} bands",
-                self.parameters.bands
+                "{lsh} LSH entries, but the {docs} stored signatures make {expected} \
+                 ({missing} of them missing)"
             ));
         }
         let counted = count("SELECT coalesce(sum(documents), 0) FROM batches")?;
@@ -519,6 +521,33 @@ impl Index {
             wrong.push(format!("batches count {counted} documents, {docs} stored"));
         }
         Ok(wrong)
+    }
+}
+
+impl Index {
+    /// How many distinct LSH entries the stored signatures make, and how
+    /// many of them are missing from the LSH table.
+    fn lsh_entries(&self) -> Result<(i64, i64)> {
+        let banding = self.parameters.banding();
+        let mut stmt = self.conn.prepare("SELECT id, signature FROM docs")?;
+        let mut rows = stmt.query([])?;
+        let mut has = self.conn.prepare("SELECT 1 FROM lsh WHERE entry = ?1")?;
+        let (mut total, mut missing) = (0_i64, 0_i64);
+        let mut entries = Vec::with_capacity(banding.bands);
+        while let Some(row) = rows.next()? {
+            let id: i64 = row.get(0)?;
+            let blob: Vec<u8> = row.get(1)?;
+            let signature = codec::read_signature(&blob, self.parameters.permutations)?;
+            entries.clear();
+            entries.extend((0..banding.bands).map(|b| lsh_entry(banding, &signature, b, id)));
+            entries.sort_unstable();
+            entries.dedup();
+            total += entries.len() as i64;
+            for &entry in &entries {
+                missing += i64::from(!has.exists([entry])?);
+            }
+        }
+        Ok((total, missing))
     }
 }
 

@@ -204,6 +204,9 @@ impl Writer<'_> {
 
     fn write_pending(&mut self) -> Result<()> {
         self.pending_lsh.sort_unstable();
+        // Two bands of one document can share their key's upper 32 bits
+        // (about once in two million documents): one entry serves both.
+        self.pending_lsh.dedup();
         let entries = std::mem::take(&mut self.pending_lsh);
         for chunk in entries.chunks(ROWS_PER_INSERT) {
             let sql = format!(
