@@ -448,3 +448,43 @@ fn add_names_what_it_cannot_read_and_keeps_the_rest() {
     );
     same("documents", &3, &documents(&dir, "news.idx"));
 }
+
+#[test]
+fn template_sentences_are_counted_over_the_index_too() {
+    // Twelve indexed pages and one new page share a long site header
+    // around different short stories. Counted over the index, the header
+    // is template and the new page matches nothing; with template
+    // detection off, the header alone makes them duplicates.
+    let dir = TestDir::new("index-templates");
+    let header = article(500, 3);
+    for seed in 0..12_u64 {
+        dir.create(
+            &format!("site/{seed:02}.txt"),
+            format!("{header}\n{}", article(seed, 1)),
+        );
+    }
+    dir.create("today/new.txt", format!("{header}\n{}", article(30, 1)));
+    for (index, extra) in [("weighted.idx", None), ("flat.idx", Some("0"))] {
+        let mut create = vec!["index", "create", index];
+        if let Some(n) = extra {
+            create.extend(["--template-docs", n]);
+        }
+        dir.run(&create).expect_code(0);
+        dir.run(&["index", "add", index, "site", "--quiet"])
+            .expect_code(0);
+    }
+    dir.run(&["scan", "--against", "weighted.idx", "today", "--quiet"])
+        .expect_code(0);
+    let flat = dir.run(&[
+        "scan",
+        "--against",
+        "flat.idx",
+        "today",
+        "--template-docs",
+        "0",
+        "--format",
+        "json",
+    ]);
+    flat.expect_code(1);
+    assert_eq!(flat.groups()[0].len(), 13, "{}", flat.explain("one group"));
+}
