@@ -388,10 +388,19 @@ impl Index {
         // Multi-row inserts keep a statement journal (to undo a statement
         // that fails halfway); in memory it costs no file writes.
         conn.pragma_update(None, "temp_store", "MEMORY")?;
-        if access == Access::Write {
-            // A batch is on disk once `index add` says so, even if the
-            // machine loses power.
-            conn.pragma_update(None, "synchronous", "FULL")?;
+        match access {
+            Access::Write => {
+                // A batch is on disk once `index add` says so, even if the
+                // machine loses power.
+                conn.pragma_update(None, "synchronous", "FULL")?;
+            }
+            Access::Read => {
+                // One read transaction for the whole query: it sees one
+                // state of the index even while a batch is being added,
+                // and a statement does not take and release the file's
+                // locks each time (which was a third of a query's time).
+                conn.execute_batch("BEGIN")?;
+            }
         }
         Ok(Index {
             conn,
