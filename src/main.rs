@@ -1,6 +1,6 @@
 //! The binary: parse the command line, run the subcommand, and turn the
-//! outcome into an exit status. The only place that
-//! prints fatal errors or exits.
+//! outcome into an exit status. The only place that prints fatal errors or
+//! exits.
 
 #![allow(clippy::print_stderr, clippy::exit)] // This is where messages and exits belong.
 
