@@ -16,8 +16,9 @@
 //!   fingerprint of its shingle set (unique: the same text is stored once),
 //!   its shingle and word counts, its MinHash signature, and its body: its
 //!   sentences and shingles (see [`codec`]), all verification needs.
-//! - `lsh`: `(band key, document)` for every band of every document, so a
-//!   query finds candidates by index lookups instead of loading the index.
+//! - `lsh`: one integer per band of every document, its band key above its
+//!   id (see [`lsh_entry`]), so a query finds candidates by B-tree range
+//!   lookups instead of loading the index.
 //! - `sentences`: for each sentence hash, the number of documents holding
 //!   it, so template sentences are known without reading every document.
 

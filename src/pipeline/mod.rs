@@ -1,5 +1,6 @@
 //! The order of the stages, and nothing else: `run` takes a config and
-//! returns the report.
+//! returns the report; [`add`] runs the same stages to fill an index, and
+//! [`against`] to check a batch against one.
 //!
 //! A scan reads every file twice at most, to keep memory proportional to the
 //! sketches rather than to the corpus text:
