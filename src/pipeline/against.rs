@@ -7,7 +7,9 @@
 //!    class is looked up by fingerprint (an exact copy in the index) and by
 //!    its LSH band keys (index lookups, never a load of the index), and
 //!    paired within the batch by the scan's candidate search;
-//! 3. candidates from the index are filtered by their stored signatures,
+//! 3. candidates from the index are filtered by their stored signatures
+//!    (and only the [`candidates::MAX_BUCKET`] nearest kept per batch
+//!    text, so chrome shared by thousands of indexed pages stays cheap),
 //!    then the remaining pairs are verified on exact shingle sets, the
 //!    index's read from its stored bodies;
 //! 4. groups hold batch documents and the indexed documents they duplicate.
@@ -225,16 +227,29 @@ impl Query<'_> {
         let min = candidates::min_estimate(floor, self.config.sketch.permutations);
         let mut signatures = HashMap::new();
         let mut pairs = Vec::new();
-        for (class, id) in found {
-            if self.exact[class as usize] == Some(id) {
-                continue;
+        for run in found.chunk_by(|a, b| a.0 == b.0) {
+            let class = run[0].0;
+            let mut plausible: Vec<(f64, i64)> = Vec::new();
+            for &(_, id) in run {
+                if self.exact[class as usize] == Some(id) {
+                    continue;
+                }
+                if let Entry::Vacant(slot) = signatures.entry(id) {
+                    slot.insert(self.index.signature(id)?);
+                }
+                let estimate = self.whole(class).signature.estimate(&signatures[&id]);
+                if estimate >= min {
+                    plausible.push((estimate, id));
+                }
             }
-            if let Entry::Vacant(slot) = signatures.entry(id) {
-                slot.insert(self.index.signature(id)?);
-            }
-            if self.whole(class).signature.estimate(&signatures[&id]) >= min {
-                pairs.push((class, id));
-            }
+            // Text that thousands of indexed pages share (a site's
+            // chrome) can make them all plausible; as a scan pairs a giant
+            // bucket by nearest neighbours, a class is verified against
+            // its MAX_BUCKET nearest stored documents only.
+            plausible.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            plausible.truncate(candidates::MAX_BUCKET);
+            plausible.sort_by_key(|&(_, id)| id);
+            pairs.extend(plausible.into_iter().map(|(_, id)| (class, id)));
         }
         for &(_, id) in &pairs {
             self.read(id)?;

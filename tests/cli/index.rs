@@ -488,3 +488,40 @@ fn template_sentences_are_counted_over_the_index_too() {
     flat.expect_code(1);
     assert_eq!(flat.groups()[0].len(), 13, "{}", flat.explain("one group"));
 }
+
+#[test]
+fn a_query_verifies_few_of_many_pages_that_share_chrome() {
+    // 150 indexed pages share a long header; a new page is an edited copy
+    // of one of them. Every page is plausible by its signature, but only
+    // the nearest are verified, and the copy is still found.
+    let dir = TestDir::new("index-chrome");
+    let header = article(500, 3);
+    for seed in 0..150_u64 {
+        dir.create(
+            &format!("site/{seed:03}.txt"),
+            format!("{header}\n{}", article(1000 + seed, 1)),
+        );
+    }
+    dir.create(
+        "today/copy.txt",
+        format!(
+            "{header}\n{}\nThe council said the plan would be reviewed again next spring.\n",
+            article(1007, 1)
+        ),
+    );
+    dir.run(&["index", "create", "news.idx"]).expect_code(0);
+    dir.run(&["index", "add", "news.idx", "site", "--quiet"])
+        .expect_code(0);
+    let out = dir.run(&["scan", "--against", "news.idx", "today", "--format", "json"]);
+    out.expect_code(1);
+    same(
+        "groups",
+        &vec![vec![
+            "site/007.txt".to_string(),
+            "today/copy.txt".to_string(),
+        ]],
+        &out.groups(),
+    );
+    let pairs = out.json()["summary"]["candidate_pairs"].as_u64().unwrap();
+    assert!(pairs <= 100, "{pairs} candidate pairs verified");
+}
