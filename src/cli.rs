@@ -251,7 +251,7 @@ pub enum IndexCommand {
         /// The index file.
         #[arg(value_name = "INDEX")]
         index: PathBuf,
-        /// Paths exactly as they were given to `index add` (see `index stats`).
+        /// Paths exactly as they were given to `index add` (as `scan --against` shows them).
         #[arg(value_name = "PATH", required_unless_present = "batch")]
         paths: Vec<String>,
         /// Remove every document of this batch.
