@@ -12,6 +12,9 @@
 #       speed      cat floor, newsdedup and peers timed on the labeled set and Reuters
 #       scale      100k and 1M synthetic corpora in $SCALE_DIR, newsdedup timed
 #       report     bench/results/YYYY-MM-DD.md from bench/out/results/*.json
+#       index      the persistent index: index add vs scan of the 100k corpus,
+#                  and a 10,000-file batch against an index of the 1M corpus
+#                  (bench/index_bench.py; needs the scale corpora)
 #
 # Environment: CORPORA (default ../shared/corpora from the repository root),
 # SCALE_DIR (default /tmp/newsdedup-scale), SCALE_SIZES (default
@@ -195,6 +198,22 @@ if out["ratio_10x"] is not None:
 EOF
 }
 
+step_index() {
+    require_bin
+    mkdir -p "$RES"
+    local small=100000 large=1000000 name
+    for n in $small $large; do
+        name=$(( n / 1000 ))k
+        [[ $n -ge 1000000 ]] && name=$(( n / 1000000 ))M
+        [[ -f $SCALE_DIR/$name/manifest.json ]] && continue
+        require_corpora
+        "$PY" bench/generate.py --corpora "$CORPORA" --scale "$n" --jobs "$SCALE_JOBS" \
+            --out "$SCALE_DIR/$name"
+    done
+    "$PY" bench/index_bench.py --bin "$BIN" --scale-dir "$SCALE_DIR" --add-corpus 100k \
+        --query-corpus 1M --json "$RES/index.json"
+}
+
 step_report() {
     "$PY" bench/report.py --results "$RES" --command "$INVOCATION"
 }
@@ -205,7 +224,7 @@ for arg in "$@"; do
     case $arg in
         --scale) with_scale=1 ;;
         -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        build|generate|setup|accuracy|peers|speed|scale|report) steps+=("$arg") ;;
+        build|generate|setup|accuracy|peers|speed|scale|index|report) steps+=("$arg") ;;
         *) die "unknown step or option: $arg (see bench/run.sh --help)" ;;
     esac
 done

@@ -310,6 +310,7 @@ mod tests {
             words: 100,
             sentences: Default::default(),
             review: None,
+            indexed: false,
         }
     }
 

@@ -21,6 +21,7 @@ Examples:
   newsdedup explain corpus/a.txt corpus/b.txt   why two files match, or not
   newsdedup scan corpus/ --write-baseline dedup.baseline   accept today's groups
   newsdedup scan corpus/ --baseline dedup.baseline         fail only on new ones
+  newsdedup scan --against news.idx today/    today's articles already in an index
 
 Exit status:
   0  no duplicate groups (and no errors)
@@ -72,6 +73,9 @@ pub enum Command {
     /// and what the normalizer removed.
     #[command(max_term_width = 100, after_long_help = EXPLAIN_HELP)]
     Explain(ExplainArgs),
+    /// Keep articles in a persistent index to check new batches against.
+    #[command(max_term_width = 100)]
+    Index(IndexArgs),
 }
 
 /// Output formats, as typed.
@@ -134,6 +138,55 @@ pub struct ScanArgs {
     #[arg(value_name = "PATH", required_unless_present = "files_from")]
     pub paths: Vec<PathBuf>,
 
+    /// Also report the articles that duplicate ones stored in this index.
+    ///
+    /// The index (made by `newsdedup index create`, filled by `index add`)
+    /// is opened read-only and must exist. Groups then hold the scanned
+    /// articles and the indexed articles they duplicate, marked `indexed`.
+    /// Matching options must equal the index's.
+    #[arg(long, value_name = "INDEX", help_heading = "Input")]
+    pub against: Option<PathBuf>,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub matching: MatchingArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = FormatArg::Table,
+          help_heading = "Output")]
+    pub format: FormatArg,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub run: RunArgs,
+
+    /// Compare with a baseline: only new or grown groups exit 1.
+    ///
+    /// FILE is written by --write-baseline. Groups all of whose members are
+    /// in one baseline group are reported but pass; the others are marked
+    /// new. A missing or malformed FILE is an error (exit 2).
+    #[arg(long, value_name = "FILE", help_heading = "CI gate")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the groups found in FILE, to accept them (see --baseline).
+    ///
+    /// A sorted text file, meant to be committed next to the corpus and
+    /// read in diffs. The exit status is still the scan's.
+    #[arg(long, value_name = "FILE", help_heading = "CI gate")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Exit 0 when duplicates are found (errors still exit 2).
+    #[arg(long, help_heading = "CI gate")]
+    pub exit_zero: bool,
+}
+
+/// How files are found and read (`scan`, `index add`).
+#[derive(Debug, Args)]
+pub struct InputArgs {
     /// Also scan the paths listed in FILE, one per line (- for standard
     /// input).
     ///
@@ -203,7 +256,11 @@ pub struct ScanArgs {
     #[arg(long, value_name = "BYTES", help_heading = "Input",
           default_value_t = InputOptions::default().max_bytes)]
     pub max_bytes: u64,
+}
 
+/// When two articles are duplicates (`scan`, `index create`).
+#[derive(Debug, Args)]
+pub struct MatchingArgs {
     /// Skip documents with fewer words than this after normalization.
     #[arg(long, value_name = "N", help_heading = "Input",
           default_value_t = ShingleOptions::default().min_words)]
@@ -259,12 +316,11 @@ pub struct ScanArgs {
     /// trimmed, with typographic quotes and dashes made ASCII.
     #[arg(long, value_name = "REGEX", help_heading = "Matching")]
     pub strip_line: Vec<String>,
+}
 
-    /// Output format.
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = FormatArg::Table,
-          help_heading = "Output")]
-    pub format: FormatArg,
-
+/// Messages and threads (`scan`, `index add`).
+#[derive(Debug, Args)]
+pub struct RunArgs {
     /// No progress display and no closing timing line on stderr.
     ///
     /// Problems with files are still reported, and the exit status is the same.
@@ -279,25 +335,6 @@ pub struct ScanArgs {
     #[arg(long, short, help_heading = "Output")]
     pub verbose: bool,
 
-    /// Compare with a baseline: only new or grown groups exit 1.
-    ///
-    /// FILE is written by --write-baseline. Groups all of whose members are
-    /// in one baseline group are reported but pass; the others are marked
-    /// new. A missing or malformed FILE is an error (exit 2).
-    #[arg(long, value_name = "FILE", help_heading = "CI gate")]
-    pub baseline: Option<PathBuf>,
-
-    /// Record the groups found in FILE, to accept them (see --baseline).
-    ///
-    /// A sorted text file, meant to be committed next to the corpus and
-    /// read in diffs. The exit status is still the scan's.
-    #[arg(long, value_name = "FILE", help_heading = "CI gate")]
-    pub write_baseline: Option<PathBuf>,
-
-    /// Exit 0 when duplicates are found (errors still exit 2).
-    #[arg(long, help_heading = "CI gate")]
-    pub exit_zero: bool,
-
     /// Worker threads (default: twice the number of cores).
     #[arg(
         long,
@@ -309,6 +346,68 @@ pub struct ScanArgs {
     pub threads: usize,
 }
 
+/// `newsdedup index ...`.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// What to do with the index.
+    #[command(subcommand)]
+    pub command: IndexCommand,
+}
+
+/// The index subcommands.
+#[derive(Debug, Subcommand)]
+pub enum IndexCommand {
+    /// Create an empty index with the matching parameters it will answer with.
+    #[command(max_term_width = 100)]
+    Create {
+        /// The index file to create; an existing file is never overwritten.
+        #[arg(value_name = "INDEX")]
+        index: PathBuf,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        matching: MatchingArgs,
+    },
+    /// Add a batch of files to an index, in one transaction.
+    #[command(max_term_width = 100)]
+    Add {
+        /// The index file (it must exist).
+        #[arg(value_name = "INDEX")]
+        index: PathBuf,
+        /// Files and folders to add; folders are walked recursively.
+        #[arg(value_name = "PATH", required_unless_present = "files_from")]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        input: InputArgs,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        run: RunArgs,
+    },
+    /// Show what an index holds and how it was made.
+    #[command(max_term_width = 100)]
+    Stats {
+        /// The index file.
+        #[arg(value_name = "INDEX")]
+        index: PathBuf,
+        /// Also check the file's integrity (reads all of it).
+        #[arg(long)]
+        check: bool,
+    },
+    /// Remove documents from an index, by path as added or by batch.
+    #[command(max_term_width = 100)]
+    Remove {
+        /// The index file.
+        #[arg(value_name = "INDEX")]
+        index: PathBuf,
+        /// Paths exactly as they were given to `index add` (as `scan --against` shows them).
+        #[arg(value_name = "PATH", required_unless_present = "batch")]
+        paths: Vec<String>,
+        /// Remove every document of this batch.
+        #[arg(long, value_name = "ID")]
+        batch: Option<i64>,
+    },
+}
+
 impl ScanArgs {
     /// The output format.
     pub fn format(&self) -> Format {
@@ -318,29 +417,27 @@ impl ScanArgs {
             FormatArg::Jsonl => Format::Jsonl,
             FormatArg::Csv => Format::Csv,
             FormatArg::Html => Format::Html,
-            FormatArg::Paths => Format::Paths { nul: self.null },
+            FormatArg::Paths => Format::Paths {
+                nul: self.input.null,
+            },
         }
     }
 
     /// Validates the arguments and builds the run's configuration.
     pub fn config(&self) -> Result<Config> {
-        check_matching(self.threshold, self.containment, self.shingle_size)?;
-        if !(1..=1024).contains(&self.permutations) {
-            bail!(
-                "--permutations must be from 1 to 1024, got {}",
-                self.permutations
-            );
-        }
-        if let Some(bands) = self.bands {
-            if bands == 0 || bands > self.permutations {
-                bail!(
-                    "--bands must be from 1 to --permutations ({}), got {bands}",
-                    self.permutations
-                );
-            }
-        }
+        let mut config = self
+            .matching
+            .config(self.input.options(&self.paths)?, self.run.threads)?;
+        config.review = (self.format == FormatArg::Html).then(ReviewOptions::default);
+        Ok(config)
+    }
+}
+
+impl InputArgs {
+    /// Validates the input flags and builds the input options for `paths`.
+    pub fn options(&self, paths: &[PathBuf]) -> Result<InputOptions> {
         let stdin = std::path::Path::new(crate::input::STDIN);
-        if self.files_from.as_deref() == Some(stdin) && self.paths.iter().any(|p| p == stdin) {
+        if self.files_from.as_deref() == Some(stdin) && paths.iter().any(|p| p == stdin) {
             bail!("standard input can be read once: give either --files-from - or the path -");
         }
         for (flag, field) in [
@@ -356,26 +453,63 @@ impl ScanArgs {
                 .add(glob)
                 .with_context(|| format!("--glob {glob:?} is not a valid glob"))?;
         }
-        let strip_lines = strip_lines(&self.strip_line)?;
-        Ok(Config {
-            input: InputOptions {
-                paths: self.paths.clone(),
-                follow_links: self.follow,
-                max_bytes: self.max_bytes,
-                files_from: self.files_from.clone(),
-                null_separated: self.null,
-                globs: self.glob.clone(),
-                hidden: self.hidden,
-                ignore_files: !self.no_ignore,
-                format: match self.input_format {
-                    InputFormatArg::Auto => InputFormat::Auto,
-                    InputFormatArg::Text => InputFormat::Text,
-                    InputFormatArg::Jsonl => InputFormat::Jsonl,
-                },
-                text_field: self.text_field.clone(),
-                id_field: self.id_field.clone(),
+        Ok(InputOptions {
+            paths: paths.to_vec(),
+            follow_links: self.follow,
+            max_bytes: self.max_bytes,
+            files_from: self.files_from.clone(),
+            null_separated: self.null,
+            globs: self.glob.clone(),
+            hidden: self.hidden,
+            ignore_files: !self.no_ignore,
+            format: match self.input_format {
+                InputFormatArg::Auto => InputFormat::Auto,
+                InputFormatArg::Text => InputFormat::Text,
+                InputFormatArg::Jsonl => InputFormat::Jsonl,
             },
-            normalize: NormalizeOptions { strip_lines },
+            text_field: self.text_field.clone(),
+            id_field: self.id_field.clone(),
+        })
+    }
+}
+
+/// The worker threads to use: `--threads`, or twice the cores.
+pub fn threads(given: usize) -> usize {
+    match given {
+        // Why twice the cores: reading a file blocks on the disk, and the
+        // extra threads keep every core busy meanwhile (a cold
+        // 1,000,000-file scan ran twice as fast with 4 threads as with 2 on
+        // 2 cores); once files are cached the cost is a few context
+        // switches.
+        0 => 2 * std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+}
+
+impl MatchingArgs {
+    /// Validates the matching flags and builds a configuration around
+    /// `input` (no review page; `scan` adds it for `--format html`).
+    pub fn config(&self, input: InputOptions, threads: usize) -> Result<Config> {
+        check_matching(self.threshold, self.containment, self.shingle_size)?;
+        if !(1..=1024).contains(&self.permutations) {
+            bail!(
+                "--permutations must be from 1 to 1024, got {}",
+                self.permutations
+            );
+        }
+        if let Some(bands) = self.bands {
+            if bands == 0 || bands > self.permutations {
+                bail!(
+                    "--bands must be from 1 to --permutations ({}), got {bands}",
+                    self.permutations
+                );
+            }
+        }
+        Ok(Config {
+            input,
+            normalize: NormalizeOptions {
+                strip_lines: strip_lines(&self.strip_line)?,
+            },
             shingle: ShingleOptions {
                 size: self.shingle_size,
                 min_words: self.min_words,
@@ -391,16 +525,8 @@ impl ScanArgs {
                 containment: self.containment,
                 template_docs: self.template_docs,
             },
-            review: (self.format == FormatArg::Html).then(ReviewOptions::default),
-            threads: match self.threads {
-                // Why twice the cores: reading a file blocks on the disk, and
-                // the extra threads keep every core busy meanwhile (a cold
-                // 1,000,000-file scan ran twice as fast with 4 threads as with
-                // 2 on 2 cores); once files are cached the cost is a few
-                // context switches.
-                0 => 2 * std::thread::available_parallelism().map_or(1, |n| n.get()),
-                n => n,
-            },
+            review: None,
+            threads: self::threads(threads),
         })
     }
 }

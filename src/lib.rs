@@ -34,9 +34,13 @@
 //! read and written by the scan command), so a CI check fails only on new
 //! ones.
 //!
+//! [`index`] keeps analysed articles in an SQLite file, so that
+//! `scan --against` checks a new batch against everything collected
+//! earlier ([`pipeline::add`] fills it, [`pipeline::against`] queries it).
+//!
 //! [`cli`] and [`config`] turn the command line into per-stage options;
-//! [`cmd`] holds the subcommands (`scan`, `explain`), thin runs over the
-//! stages;
+//! [`cmd`] holds the subcommands (`scan`, `explain`, `index`), thin runs
+//! over the stages;
 //! [`invariants`] holds the checks the fuzz target and tests share.
 
 pub mod baseline;
@@ -48,6 +52,7 @@ pub mod corpus;
 pub mod evidence;
 pub mod exit;
 pub mod group;
+pub mod index;
 pub mod input;
 pub mod invariants;
 pub mod normalize;

@@ -1,6 +1,7 @@
-//! The binary: parse the command line, run the subcommand (`scan` or
-//! `explain`, in `cmd/`) on standard output and error, and turn the outcome
-//! into an exit status. The only place that prints fatal errors or exits.
+//! The binary: parse the command line, run the subcommand (`scan`,
+//! `explain` or `index`, in `cmd/`) on standard output and error, and turn
+//! the outcome into an exit status. The only place that prints fatal errors
+//! or exits.
 
 #![allow(clippy::print_stderr, clippy::exit)] // This is where messages and exits belong.
 
@@ -57,9 +58,9 @@ fn run() -> Result<ExitStatus> {
     let mut err = io::stderr();
     match Cli::parse().command {
         Command::Scan(args) => {
-            let messages = Messages {
-                quiet: args.quiet,
-                verbose: args.verbose,
+            let shown = Messages {
+                quiet: args.run.quiet,
+                verbose: args.run.verbose,
             };
             // Read the baseline before scanning, so a missing one fails at once.
             let gate = Gate {
@@ -68,8 +69,18 @@ fn run() -> Result<ExitStatus> {
                 exit_zero: args.exit_zero,
             };
             let config = args.config()?;
-            cmd::scan::run(&config, args.format(), &gate, messages, &mut out, &mut err)
+            let against = args.against.as_deref();
+            cmd::scan::run(
+                &config,
+                args.format(),
+                &gate,
+                against,
+                shown,
+                &mut out,
+                &mut err,
+            )
         }
         Command::Explain(args) => cmd::explain::run(&args.config()?, &mut out),
+        Command::Index(args) => cmd::index::run(&args, &mut out, &mut err),
     }
 }

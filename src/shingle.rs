@@ -99,52 +99,86 @@ pub struct Shingled {
     pub words: usize,
 }
 
+/// A document's shingles sentence by sentence, in text order, before any
+/// weighting: what the index stores, so that verification can weigh
+/// template sentences later without the source file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sentences {
+    /// Hash of each sentence, in text order (repeats kept).
+    pub hashes: Vec<u64>,
+    /// Where each sentence's shingles end in [`Sentences::shingles`].
+    pub ends: Vec<usize>,
+    /// Shingle hashes, sentence after sentence, in text order.
+    pub shingles: Vec<u64>,
+    /// Tokens (words, or characters in unspaced scripts) in the document.
+    pub words: usize,
+}
+
 /// Shingles canonical text (one sentence per line). `weight` gives each
 /// sentence's weight from its hash (1 for ordinary text, less for template
 /// sentences; see [`crate::template`]).
 pub fn set(canonical: &str, options: &ShingleOptions, weight: impl Fn(u64) -> f32) -> Shingled {
+    sentences(canonical, options).shingled(weight)
+}
+
+/// Cuts canonical text into sentences and hashes each sentence's word
+/// windows, keeping which shingles came from which sentence.
+pub fn sentences(canonical: &str, options: &ShingleOptions) -> Sentences {
     let size = options.size.max(1);
-    let (mut hashes, mut sentences) = (Vec::new(), Vec::new());
-    // Weights of the shingles pushed so far, kept only once a sentence
-    // weighs less than 1 (until then every weight is 1).
-    let (mut hash_weights, mut weighted): (Vec<f32>, bool) = (Vec::new(), false);
+    let mut out = Sentences::default();
     let mut tokens: Vec<u64> = Vec::new();
-    let mut words = 0;
     for sentence in canonical.lines() {
         tokenize(sentence, options.seed, &mut tokens);
-        words += tokens.len();
+        out.words += tokens.len();
         if tokens.is_empty() {
             continue;
         }
-        let sentence_hash = sentence_of(&tokens);
-        sentences.push(sentence_hash);
-        let start = hashes.len();
-        hashes.extend(tokens.windows(size.min(tokens.len())).map(window));
-        let w = weight(sentence_hash);
-        if w < 1.0 && !weighted {
-            weighted = true;
-            hash_weights.resize(start, 1.0);
-        }
-        if weighted {
-            hash_weights.resize(hashes.len(), w);
-        }
+        out.hashes.push(sentence_of(&tokens));
+        out.shingles
+            .extend(tokens.windows(size.min(tokens.len())).map(window));
+        out.ends.push(out.shingles.len());
     }
-    sentences.sort_unstable();
-    sentences.dedup();
-    let weights = if !weighted {
-        Vec::new()
-    } else {
-        let mut pairs: Vec<(u64, f32)> = hashes.iter().copied().zip(hash_weights).collect();
-        // Equal hashes end up together, the heaviest first.
-        pairs.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)));
-        pairs.dedup_by_key(|pair| pair.0);
-        pairs.into_iter().map(|(_, w)| w).collect()
-    };
-    Shingled {
-        set: ShingleSet::from_hashes(hashes),
-        weights,
-        sentences,
-        words,
+    out
+}
+
+impl Sentences {
+    /// The document as a set: every shingle once, weighing the highest
+    /// weight `weight` gives a sentence it occurs in.
+    pub fn shingled(self, weight: impl Fn(u64) -> f32) -> Shingled {
+        // Weights of the shingles so far, kept only once a sentence weighs
+        // less than 1 (until then every weight is 1).
+        let (mut hash_weights, mut weighted): (Vec<f32>, bool) = (Vec::new(), false);
+        let mut start = 0;
+        for (&sentence, &end) in self.hashes.iter().zip(&self.ends) {
+            let w = weight(sentence);
+            if w < 1.0 && !weighted {
+                weighted = true;
+                hash_weights.resize(start, 1.0);
+            }
+            if weighted {
+                hash_weights.resize(end, w);
+            }
+            start = end;
+        }
+        let mut sentences = self.hashes;
+        sentences.sort_unstable();
+        sentences.dedup();
+        let hashes = self.shingles;
+        let weights = if !weighted {
+            Vec::new()
+        } else {
+            let mut pairs: Vec<(u64, f32)> = hashes.iter().copied().zip(hash_weights).collect();
+            // Equal hashes end up together, the heaviest first.
+            pairs.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)));
+            pairs.dedup_by_key(|pair| pair.0);
+            pairs.into_iter().map(|(_, w)| w).collect()
+        };
+        Shingled {
+            set: ShingleSet::from_hashes(hashes),
+            weights,
+            sentences,
+            words: self.words,
+        }
     }
 }
 

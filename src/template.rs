@@ -53,6 +53,23 @@ impl Templates {
         }
     }
 
+    /// The templates given each sentence's count of distinct documents
+    /// (any order, each sentence once), as a scan against an index adds
+    /// the index's counts to the batch's.
+    pub fn from_counts(counts: impl Iterator<Item = (u64, u32)>, min_docs: usize) -> Self {
+        if min_docs == 0 {
+            return Templates::default();
+        }
+        let mut kept: Vec<(u64, u32)> = counts.filter(|&(_, n)| n as usize >= min_docs).collect();
+        kept.sort_unstable();
+        let (hashes, documents) = kept.into_iter().unzip();
+        Templates {
+            hashes,
+            documents,
+            min_docs,
+        }
+    }
+
     /// Whether a sentence is a template sentence.
     pub fn contains(&self, sentence: u64) -> bool {
         self.hashes.binary_search(&sentence).is_ok()
@@ -107,5 +124,10 @@ mod tests {
         assert_eq!(templates.weight(3), 1.0);
         assert_eq!(templates.weight(2), TEMPLATE_WEIGHT);
         assert_eq!(templates.weight(1), TEMPLATE_WEIGHT / 4.0);
+        let counted = Templates::from_counts([(3, 1), (2, 10), (1, 40)].into_iter(), 10);
+        for sentence in [1, 2, 3] {
+            assert_eq!(counted.weight(sentence), templates.weight(sentence));
+        }
+        assert_eq!(counted.len(), 2);
     }
 }

@@ -10,13 +10,13 @@ pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "group,representative,path,jaccard,containment,exact,words,\
-         shared_sentences,only_member,only_representative,line,id,new"
+         shared_sentences,only_member,only_representative,line,id,new,indexed"
     )?;
     for group in &report.groups {
         for member in &group.members {
             writeln!(
                 out,
-                "{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                 group.id,
                 field(&group.representative),
                 field(&member.path),
@@ -29,7 +29,8 @@ pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 member.sentences.only_b,
                 member.line.map(|l| l.to_string()).unwrap_or_default(),
                 field(member.id.as_deref().unwrap_or_default()),
-                group.new
+                group.new,
+                member.indexed
             )?;
         }
     }
@@ -53,9 +54,9 @@ mod tests {
     #[test]
     fn rows_are_quoted() {
         let expected = "\
-group,representative,path,jaccard,containment,exact,words,shared_sentences,only_member,only_representative,line,id,new
-1,a/full.txt,a/full.txt,1,1,true,120,9,0,0,,,true
-1,a/full.txt,\"a/copy, \"\"2\"\".txt\",0.6123,0.95,false,80,6,1,3,,,true
+group,representative,path,jaccard,containment,exact,words,shared_sentences,only_member,only_representative,line,id,new,indexed
+1,a/full.txt,a/full.txt,1,1,true,120,9,0,0,,,true,false
+1,a/full.txt,\"a/copy, \"\"2\"\".txt\",0.6123,0.95,false,80,6,1,3,,,true,true
 ";
         assert_eq!(render(Format::Csv), expected);
     }

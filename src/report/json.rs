@@ -40,8 +40,10 @@
 //!                                    representative (same words)
 //!         "only_member": 0,          distinct sentences the representative
 //!                                    lacks
-//!         "only_representative": 0}  distinct sentences of the
+//!         "only_representative": 0,  distinct sentences of the
 //!                                    representative this member lacks
+//!         "indexed": false}     a document stored in the index (scan
+//!                               --against), not a file of this run
 //!      ]}
 //!   ],
 //!   "problems": [               one per file that could not be read
@@ -82,6 +84,13 @@
 //! no longer names it: members and problems gained `line` (and members
 //! `id`); groups gained `new` and the summary `new_groups` for
 //! `--baseline`; parameters gained `text_field` and `id_field`.
+//!
+//! With `scan --against INDEX`, groups hold the scanned files and the
+//! indexed documents they duplicate; an indexed member's `path` is the path
+//! it was added under and its `indexed` is true. Indexed documents are only
+//! ever grouped through a scanned file, so every group has at least one
+//! member with `indexed` false. `parameters` are the index's (the scan
+//! refuses any other).
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -167,6 +176,7 @@ struct WireMember<'a> {
     shared_sentences: usize,
     only_member: usize,
     only_representative: usize,
+    indexed: bool,
 }
 
 impl<'a> From<&'a Group> for WireGroup<'a> {
@@ -189,6 +199,7 @@ impl<'a> From<&'a Group> for WireGroup<'a> {
                     shared_sentences: m.sentences.shared,
                     only_member: m.sentences.only_a,
                     only_representative: m.sentences.only_b,
+                    indexed: m.indexed,
                 })
                 .collect(),
         }

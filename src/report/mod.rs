@@ -97,6 +97,9 @@ pub struct Member {
     /// Its text against the representative's, for the review page; `None`
     /// for the representative and in every other format.
     pub review: Option<Review>,
+    /// Whether it is a document stored in the index (`scan --against`),
+    /// rather than a file of the batch.
+    pub indexed: bool,
 }
 
 /// A member's text set against its representative's, sentence by sentence
@@ -282,6 +285,7 @@ pub(crate) mod tests {
                             only_b: 0,
                         },
                         review: None,
+                        indexed: false,
                     },
                     Member {
                         path: "a/copy, \"2\".txt".into(),
@@ -309,6 +313,7 @@ pub(crate) mod tests {
                             ],
                             hidden: 2,
                         }),
+                        indexed: true,
                     },
                 ],
             }],

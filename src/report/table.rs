@@ -32,13 +32,14 @@ pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             } else {
                 ""
             };
+            let indexed = if member.indexed { "  (indexed)" } else { "" };
             let id = match &member.id {
                 Some(id) => format!(" [id {}]", escape(id)),
                 None => String::new(),
             };
             writeln!(
                 out,
-                "  {:>7.3}  {:>7.3}  {:>6}  {:>5}  {:>7}  {}{id}{note}",
+                "  {:>7.3}  {:>7.3}  {:>6}  {:>5}  {:>7}  {}{id}{note}{indexed}",
                 member.jaccard,
                 member.containment,
                 member.sentences.shared,
@@ -103,7 +104,7 @@ mod tests {
 group 1 (2 articles)
   jaccard  contain  shared  extra  missing  path
     1.000    1.000       9      0        0  a/full.txt  (representative)
-    0.612    0.950       6      1        3  a/copy, \"2\".txt
+    0.612    0.950       6      1        3  a/copy, \"2\".txt  (indexed)
 
 1 group, 1 duplicate article among 2 articles compared; skipped 1 empty; 1 problem (see messages above)
 ";

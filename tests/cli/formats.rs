@@ -72,6 +72,7 @@ struct Member {
     shared_sentences: usize,
     only_member: usize,
     only_representative: usize,
+    indexed: bool,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -222,6 +223,8 @@ fn json_follows_the_schema() {
                 m.words >= 10 && rounded(m.jaccard) && rounded(m.containment),
                 "{m:?}"
             );
+            // Only a scan --against an index has indexed members.
+            assert!(!m.indexed, "{m:?}");
             assert!(m.jaccard <= m.containment && m.containment <= 1.0, "{m:?}");
         }
     }
@@ -487,7 +490,7 @@ fn csv_has_a_header_and_a_row_per_member() {
     let mut lines = out.stdout.lines();
     same(
         "header",
-        &Some("group,representative,path,jaccard,containment,exact,words,shared_sentences,only_member,only_representative,line,id,new"),
+        &Some("group,representative,path,jaccard,containment,exact,words,shared_sentences,only_member,only_representative,line,id,new,indexed"),
         &lines.next(),
     );
     // The awkward name is quoted, its quotes doubled.
@@ -519,6 +522,7 @@ fn csv_has_a_header_and_a_row_per_member() {
                     m.line.map(|l| l.to_string()).unwrap_or_default(),
                     m.id.clone().unwrap_or_default(),
                     g.new.to_string(),
+                    m.indexed.to_string(),
                 ];
                 row.to_vec()
             })

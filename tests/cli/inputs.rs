@@ -114,7 +114,7 @@ fn jsonl_records_are_articles_named_by_path_line_and_id() {
     }
     let csv = dir.run_checked(&["scan", "d", "--format", "csv"]);
     assert!(
-        csv.stdout.contains(",d/dump.jsonl,") && csv.stdout.contains(",1,a1,true\n"),
+        csv.stdout.contains(",d/dump.jsonl,") && csv.stdout.contains(",1,a1,true,false\n"),
         "{}",
         csv.explain("CSV rows carry line, id and new")
     );

@@ -54,6 +54,11 @@ mod catalog;
 /// a 200 MB line): ignored by default, run by `.ci/run` in release.
 mod load;
 
+/// The persistent index (issue 5): create, add, stats, remove, scan
+/// --against; missing and foreign files, parameters, a second writer, and
+/// `index add` killed at random points.
+mod index;
+
 /// One test per fixed bug, named after its issue.
 mod regression;
 

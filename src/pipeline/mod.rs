@@ -1,5 +1,6 @@
 //! The order of the stages, and nothing else: `run` takes a config and
-//! returns the report.
+//! returns the report; [`add`] runs the same stages to fill an index, and
+//! [`against`] to check a batch against one.
 //!
 //! A scan reads every input twice at most (group members once more for the
 //! HTML review page), to keep memory proportional to the sketches rather
@@ -36,10 +37,16 @@ use crate::normalize;
 use crate::progress::Progress;
 use crate::report::{Group, Member, Parameters, Report, Summary};
 use crate::review;
-use crate::shingle;
+use crate::shingle::{self, Sentences};
 use crate::sketch::{Hashers, Signature, Signatures};
 use crate::template::Templates;
 use crate::verify::{self, Compared};
+
+mod add;
+mod against;
+
+pub use add::{add, Added};
+pub use against::against;
 
 /// Version of the normalizer's rules, reported in `parameters`. Bump it
 /// whenever canonical text changes for some input.
@@ -140,10 +147,7 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
     let summary = Summary {
         files_seen: walk.sources.len() + walk.skipped.len(),
         articles_compared: docs.len(),
-        skipped: SkipReason::ALL
-            .iter()
-            .map(|&reason| (reason, tally.skipped.get(&reason).copied().unwrap_or(0)))
-            .collect(),
+        skipped: skip_counts(&tally),
         lossy_decoded: tally.lossy,
         candidate_pairs: pairs.len(),
         template_sentences: templates.len(),
@@ -296,14 +300,8 @@ fn first_pass(
     };
     // Templates are not known yet: they are learned from this pass.
     let shingled = shingle::set(&canonical, &config.shingle, |_| 1.0);
-    // Why skip short documents rather than compare them: with a handful of
-    // words any two texts look alike or unlike by accident, and an empty
-    // set must never match another empty set.
-    if shingled.words == 0 {
-        return FirstPass::Skip(SkipReason::Empty);
-    }
-    if shingled.words < config.shingle.min_words {
-        return FirstPass::Skip(SkipReason::TooShort);
+    if let Some(reason) = too_short(shingled.words, config) {
+        return FirstPass::Skip(reason);
     }
     FirstPass::Doc {
         fingerprint: shingled.set.fingerprint(),
@@ -316,6 +314,81 @@ fn first_pass(
         kept: take(budget, canonical.len()).then_some(canonical),
         lossy,
     }
+}
+
+/// Why a document of `words` words is skipped, if it is. Why skip short
+/// documents rather than compare them: with a handful of words any two
+/// texts look alike or unlike by accident, and an empty set must never
+/// match another empty set.
+fn too_short(words: usize, config: &Config) -> Option<SkipReason> {
+    if words == 0 {
+        Some(SkipReason::Empty)
+    } else if words < config.shingle.min_words {
+        Some(SkipReason::TooShort)
+    } else {
+        None
+    }
+}
+
+/// Why a file gave no document (the index commands).
+enum NotRead {
+    Skip(SkipReason),
+    Failed(Problem),
+}
+
+/// A document analysed whole, as the index commands keep it: what a scan's
+/// first pass keeps, plus its sentences and shingles.
+struct WholeDoc {
+    fingerprint: u128,
+    completeness: Completeness,
+    signature: Signature,
+    /// Distinct sentence hashes, sorted.
+    distinct: Vec<u64>,
+    sentences: Sentences,
+}
+
+/// Reads and analyses one file whole (one read, no second pass), for the
+/// index commands. They take one article per file: a JSON Lines source is
+/// refused with a problem naming it, rather than stored as one article.
+fn whole(source: &Source, config: &Config, hashers: &Hashers) -> Result<(WholeDoc, bool), NotRead> {
+    if source.jsonl {
+        return Err(NotRead::Failed(Problem::new(
+            &source.display,
+            ProblemKind::Io,
+            "JSON Lines input is not supported by the index commands; give one article per file",
+        )));
+    }
+    let (canonical, lossy) = match input::read_one(source, &config.input, None) {
+        Loaded::Text { text, lossy } => (normalize::article(&text, &config.normalize).text, lossy),
+        Loaded::Skip(reason) => return Err(NotRead::Skip(reason)),
+        Loaded::Failed(problem) => return Err(NotRead::Failed(problem)),
+    };
+    let sentences = shingle::sentences(&canonical, &config.shingle);
+    if let Some(reason) = too_short(sentences.words, config) {
+        return Err(NotRead::Skip(reason));
+    }
+    let shingled = sentences.clone().shingled(|_| 1.0);
+    Ok((
+        WholeDoc {
+            fingerprint: shingled.set.fingerprint(),
+            completeness: Completeness {
+                shingles: shingled.set.len(),
+                words: shingled.words,
+            },
+            signature: hashers.signature(&shingled.set),
+            distinct: shingled.sentences,
+            sentences,
+        },
+        lossy,
+    ))
+}
+
+/// The summary's skip counts, every reason listed.
+fn skip_counts(tally: &Tally) -> Vec<(SkipReason, usize)> {
+    SkipReason::ALL
+        .iter()
+        .map(|&reason| (reason, tally.skipped.get(&reason).copied().unwrap_or(0)))
+        .collect()
 }
 
 #[derive(Default)]
@@ -629,6 +702,7 @@ fn group_of(
                 words: doc.completeness.words,
                 sentences: evidence::counts(&doc.sentences, &docs[rep as usize].sentences),
                 review: None,
+                indexed: false,
             }
         })
         .collect();
