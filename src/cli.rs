@@ -560,13 +560,19 @@ fn strip_lines(patterns: &[String]) -> Result<Vec<regex::Regex>> {
 /// for `scan`, so a pair can be explained under the settings that grouped it.
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// The first article.
+    /// The first article: a file, or FILE:LINE for a record of a JSON Lines
+    /// file (as scan names it).
     #[arg(value_name = "A")]
     pub a: PathBuf,
 
-    /// The second article.
+    /// The second article, the same way.
     #[arg(value_name = "B")]
     pub b: PathBuf,
+
+    /// JSON Lines: the field holding the article text (a.b for nested).
+    #[arg(long, value_name = "FIELD", help_heading = "Input",
+          default_value_t = InputOptions::default().text_field)]
+    pub text_field: String,
 
     /// Refuse files larger than this many bytes (an error, as scan skips them).
     #[arg(long, value_name = "BYTES", help_heading = "Input",
@@ -636,6 +642,7 @@ impl ExplainArgs {
                 paths: vec![self.a.clone(), self.b.clone()],
                 follow_links: true,
                 max_bytes: self.max_bytes,
+                text_field: self.text_field.clone(),
                 ..InputOptions::default()
             },
             normalize: NormalizeOptions {

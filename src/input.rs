@@ -436,12 +436,11 @@ pub fn read_one(source: &Source, options: &InputOptions, line: Option<u64>) -> L
         }
     });
     found.unwrap_or_else(|| {
-        let what = line.map_or_else(String::new, |l| format!("line {l} "));
-        Loaded::Failed(Problem::new(
-            &source.display,
-            ProblemKind::Changed,
-            format!("{what}not found again; the file changed during the scan"),
-        ))
+        let detail = match line {
+            Some(l) => format!("no article at line {l} (a blank line, or the file changed)"),
+            None => "no article found (the file changed)".to_string(),
+        };
+        Loaded::Failed(Problem::new(&source.display, ProblemKind::Changed, detail))
     })
 }
 

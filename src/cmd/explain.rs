@@ -93,17 +93,42 @@ pub fn explain(config: &ExplainConfig) -> Result<Explanation> {
     })
 }
 
-fn read(path: &Path, config: &ExplainConfig) -> Result<Read> {
-    let source = Source {
+/// Where an article is: a whole file, or one line of a JSON Lines file
+/// named `FILE:LINE` (as scan reports records).
+fn locate(path: &Path) -> (Source, Option<u64>) {
+    let whole = |path: &Path| Source {
         path: path.to_path_buf(),
         display: path.to_string_lossy().into_owned(),
         jsonl: false,
         stdin: None,
     };
-    let text = match input::read_one(&source, &config.input, None) {
+    // A name that exists is a file, even if it ends in `:digits`.
+    if path.exists() {
+        return (whole(path), None);
+    }
+    let named = path.to_string_lossy();
+    let record = named.rsplit_once(':').and_then(|(file, line)| {
+        let line: u64 = line.parse().ok().filter(|&l| l > 0)?;
+        Path::new(file).is_file().then(|| (file.to_string(), line))
+    });
+    match record {
+        Some((file, line)) => {
+            let mut source = whole(Path::new(&file));
+            source.jsonl = true;
+            source.display = file;
+            (source, Some(line))
+        }
+        None => (whole(path), None),
+    }
+}
+
+fn read(path: &Path, config: &ExplainConfig) -> Result<Read> {
+    let (source, line) = locate(path);
+    let shown = crate::corpus::label(&source.display, line);
+    let text = match input::read_one(&source, &config.input, line) {
         Loaded::Text { text, .. } => text,
-        Loaded::Skip(reason) => bail!("{}: {}", source.display, reason.describe()),
-        Loaded::Failed(problem) => bail!("{}: {}", problem.path, problem.detail),
+        Loaded::Skip(reason) => bail!("{shown}: {}", reason.describe()),
+        Loaded::Failed(problem) => bail!("{}: {}", problem.label(), problem.detail),
     };
     let canonical = normalize::traced(&text, &config.normalize);
     let shingled = shingle::set(&canonical.text, &config.shingle, |_| 1.0);
@@ -114,7 +139,7 @@ fn read(path: &Path, config: &ExplainConfig) -> Result<Read> {
         .collect();
     Ok(Read {
         side: Side {
-            path: source.display,
+            path: shown,
             words: shingled.words,
             shingles: shingled.set.len(),
             sentences,

@@ -502,3 +502,52 @@ fn a_large_jsonl_file_is_read_in_batches_with_one_result() {
         &stable(&many),
     );
 }
+
+/// `explain` takes a record as scan names it, `FILE:LINE`; a record
+/// without the text field, or a line that holds no article, is an error
+/// naming it.
+#[test]
+fn explain_takes_json_lines_records_by_file_and_line() {
+    let dir = TestDir::new("explain-records");
+    let mut dump = String::new();
+    dump += &record(json!({"text": article(5, 4)}));
+    dump += &record(json!({"text": article(6, 4)}));
+    dump += &record(json!({"text": article(5, 5)}));
+    dump += &record(json!({"title": "no text here"}));
+    dir.create("dump.jsonl", &dump);
+    let copy = dir.run_checked(&[
+        "explain",
+        "dump.jsonl:1",
+        "dump.jsonl:3",
+        "--color",
+        "never",
+    ]);
+    copy.expect_code(1);
+    assert!(
+        copy.stdout.contains("A  dump.jsonl:1") && copy.stdout.contains("B  dump.jsonl:3"),
+        "{}",
+        copy.explain("both sides named by file and line")
+    );
+    dir.run_checked(&["explain", "dump.jsonl:1", "dump.jsonl:2"])
+        .expect_code(0);
+    dir.create(
+        "nested.jsonl",
+        record(json!({"body": {"text": article(6, 4)}})),
+    );
+    let nested = [
+        "explain",
+        "nested.jsonl:1",
+        "dump.jsonl:2",
+        "--text-field",
+        "body.text",
+    ];
+    dir.run_checked(&nested)
+        .expect_code(2)
+        .expect_stderr("dump.jsonl:2");
+    dir.run_checked(&["explain", "dump.jsonl:1", "dump.jsonl:4"])
+        .expect_code(2)
+        .expect_stderr("dump.jsonl:4");
+    dir.run_checked(&["explain", "dump.jsonl:1", "dump.jsonl:9"])
+        .expect_code(2)
+        .expect_stderr("dump.jsonl: no article at line 9");
+}
