@@ -3,6 +3,7 @@
 //! before or after the change.
 
 use anyhow::{anyhow, bail, Context, Result};
+use rayon::slice::ParallelSliceMut;
 use rusqlite::{params, Transaction, TransactionBehavior};
 
 use super::{codec, is_busy, lsh_entry, Index, DOC_BITS, WRITER_WAIT};
@@ -203,7 +204,9 @@ impl Writer<'_> {
     }
 
     fn write_pending(&mut self) -> Result<()> {
-        self.pending_lsh.sort_unstable();
+        // Sorted on every worker thread: at the commit of a large batch this
+        // sort of millions of entries is on the critical path.
+        self.pending_lsh.par_sort_unstable();
         // Two bands of one document can share their key's upper 32 bits
         // (about once in two million documents): one entry serves both.
         self.pending_lsh.dedup();
@@ -218,7 +221,7 @@ impl Writer<'_> {
                 .execute(rusqlite::params_from_iter(chunk))?;
         }
         let mut sentences = std::mem::take(&mut self.pending_sentences);
-        sentences.sort_unstable();
+        sentences.par_sort_unstable();
         let counts: Vec<(i64, i64)> = sentences
             .chunk_by(|a, b| a.0 == b.0)
             .map(|run| (run[0].0 as i64, run.iter().map(|&(_, d)| d).sum::<i64>()))
