@@ -102,6 +102,16 @@ pub struct NormalizeOptions {
     pub strip_lines: Vec<Regex>,
 }
 
+impl NormalizeOptions {
+    /// The `--strip-line` patterns as typed, for reports and the index.
+    pub fn patterns(&self) -> Vec<String> {
+        self.strip_lines
+            .iter()
+            .map(|re| re.as_str().to_string())
+            .collect()
+    }
+}
+
 /// Options of the shingler.
 #[derive(Clone, Debug)]
 pub struct ShingleOptions {

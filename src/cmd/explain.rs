@@ -74,12 +74,7 @@ pub fn explain(config: &ExplainConfig) -> Result<Explanation> {
     Ok(Explanation {
         parameters: ExplainParameters {
             normalizer: NORMALIZER_VERSION,
-            strip_lines: config
-                .normalize
-                .strip_lines
-                .iter()
-                .map(|re| re.as_str().to_string())
-                .collect(),
+            strip_lines: config.normalize.patterns(),
             shingle_size: config.shingle.size,
             min_words: config.shingle.min_words,
             threshold: config.verify.threshold,

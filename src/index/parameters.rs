@@ -46,12 +46,7 @@ impl IndexParameters {
     pub fn of(config: &Config, banding: Banding) -> Self {
         IndexParameters {
             normalizer: crate::pipeline::NORMALIZER_VERSION,
-            strip_lines: config
-                .normalize
-                .strip_lines
-                .iter()
-                .map(|re| re.as_str().to_string())
-                .collect(),
+            strip_lines: config.normalize.patterns(),
             shingle_size: config.shingle.size,
             min_words: config.shingle.min_words,
             shingle_seed: config.shingle.seed,

@@ -184,12 +184,7 @@ pub fn banding(config: &Config) -> Banding {
 fn parameters(config: &Config, banding: Banding) -> Parameters {
     Parameters {
         normalizer: NORMALIZER_VERSION,
-        strip_lines: config
-            .normalize
-            .strip_lines
-            .iter()
-            .map(|re| re.as_str().to_string())
-            .collect(),
+        strip_lines: config.normalize.patterns(),
         shingle_size: config.shingle.size,
         min_words: config.shingle.min_words,
         shingle_seed: config.shingle.seed,
