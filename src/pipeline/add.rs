@@ -13,11 +13,10 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use anyhow::Result;
 use rayon::prelude::*;
 
-use super::{no_files, skip_counts, whole, NotRead, Tally};
+use super::{skip_counts, whole, NotRead};
 use crate::config::InputOptions;
 use crate::corpus::{Problem, SkipReason};
 use crate::index::{Index, NewDoc};
-use crate::input;
 use crate::progress::Progress;
 use crate::sketch::Hashers;
 
@@ -53,15 +52,7 @@ pub fn add(
     let started = Instant::now();
     let config = index.parameters().config(input, threads)?;
     let hashers = Hashers::new(&config.sketch);
-    let walk = input::walk(&config.input);
-    let mut tally = Tally::default();
-    for (path, reason) in &walk.skipped {
-        tally.skip(path, *reason);
-    }
-    tally.problems.extend(walk.problems);
-    if walk.sources.is_empty() && tally.problems.is_empty() {
-        tally.problems.push(no_files(&config));
-    }
+    let (walk, mut tally) = super::walk(&config);
     let mut writer = index.writer()?;
     let mut out = Added {
         batch: writer.batch(),

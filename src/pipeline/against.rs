@@ -27,17 +27,15 @@ use std::time::Instant;
 use anyhow::Result;
 use rayon::prelude::*;
 
-use super::{no_files, parameters, skip_counts, whole, Classes, Doc, NotRead, Tally, WholeDoc};
+use super::{finish, walk, whole, Classes, Counted, Doc, NotRead, WholeDoc};
 use crate::candidates::{self, Banding};
 use crate::config::Config;
 use crate::corpus::Record;
 use crate::evidence;
 use crate::group::{self, Completeness};
 use crate::index::{lsh_first, Index};
-use crate::input;
 use crate::progress::Progress;
-use crate::report::{Group, Member, Report, Summary};
-use crate::review;
+use crate::report::{Group, Member, Report};
 use crate::sketch::{Hashers, Signatures};
 use crate::template::Templates;
 use crate::verify::{self, Compared};
@@ -55,15 +53,7 @@ pub fn against(config: &Config, index: &Index, progress: &Progress) -> Result<Re
     let started = Instant::now();
     let banding = index.parameters().banding();
     let hashers = Hashers::new(&config.sketch);
-    let walk = input::walk(&config.input);
-    let mut tally = Tally::default();
-    for (path, reason) in &walk.skipped {
-        tally.skip(path, *reason);
-    }
-    tally.problems.extend(walk.problems);
-    if walk.sources.is_empty() && tally.problems.is_empty() {
-        tally.problems.push(no_files(config));
-    }
+    let (walk, mut tally) = walk(config);
 
     progress.stage("reading", walk.sources.len());
     let analysed: Vec<_> = walk
@@ -151,34 +141,16 @@ pub fn against(config: &Config, index: &Index, progress: &Progress) -> Result<Re
             edges.push((Node::Batch(classes.reps[c as usize]), Node::Indexed(id)));
         }
     }
-    let mut groups = query.groups(&edges, &compared, &walk.sources)?;
-    if let Some(options) = &config.review {
-        progress.stage("reading group members", groups.len());
-        review::attach(&mut groups, &walk.sources, config, options, progress);
-    }
-    progress.finish();
-    tally.problems.sort();
-    tally.skipped_files.sort();
-    let summary = Summary {
-        files_seen: walk.sources.len() + walk.skipped.len(),
-        articles_compared: docs.len(),
-        skipped: skip_counts(&tally),
-        lossy_decoded: tally.lossy,
+    let groups = query.groups(&edges, &compared, &walk.sources)?;
+    let counted = Counted {
+        articles: docs.len(),
         candidate_pairs: inner.len() + outer.len(),
         template_sentences: templates.len(),
-        groups: groups.len(),
-        duplicate_articles: groups.iter().map(|g| g.members.len() - 1).sum(),
-        new_groups: groups.len(),
-        elapsed_seconds: started.elapsed().as_secs_f64(),
+        started,
     };
-    Ok(Report {
-        parameters: parameters(config, banding),
-        groups,
-        problems: tally.problems,
-        skipped_files: tally.skipped_files,
-        summary,
-        baseline: false,
-    })
+    Ok(finish(
+        config, banding, &walk, tally, groups, counted, progress,
+    ))
 }
 
 /// The state of one query.

@@ -67,15 +67,7 @@ pub const KEPT_TEXT_BYTES: usize = 64 << 20;
 pub fn run(config: &Config, progress: &Progress) -> Report {
     let started = Instant::now();
     let banding = banding(config);
-    let walk = input::walk(&config.input);
-    let mut tally = Tally::default();
-    for (path, reason) in &walk.skipped {
-        tally.skip(path, *reason);
-    }
-    tally.problems.extend(walk.problems);
-    if walk.sources.is_empty() && tally.problems.is_empty() {
-        tally.problems.push(no_files(config));
-    }
+    let (walk, mut tally) = walk(config);
 
     progress.stage("reading", walk.sources.len());
     let hashers = Hashers::new(&config.sketch);
@@ -134,7 +126,50 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
         .copied()
         .collect();
 
-    let mut groups = build_groups(&docs, &classes, &edges, &sets, &walk.sources);
+    let groups = build_groups(&docs, &classes, &edges, &sets, &walk.sources);
+    let counted = Counted {
+        articles: docs.len(),
+        candidate_pairs: pairs.len(),
+        template_sentences: templates.len(),
+        started,
+    };
+    finish(config, banding, &walk, tally, groups, counted, progress)
+}
+
+/// Walks the input and starts the tally with what the walk passed over or
+/// could not walk (and "no files" when it found nothing at all).
+fn walk(config: &Config) -> (input::Walk, Tally) {
+    let mut walk = input::walk(&config.input);
+    let mut tally = Tally::default();
+    for (path, reason) in &walk.skipped {
+        tally.skip(path, *reason);
+    }
+    tally.problems.append(&mut walk.problems);
+    if walk.sources.is_empty() && tally.problems.is_empty() {
+        tally.problems.push(no_files(config));
+    }
+    (walk, tally)
+}
+
+/// The run's counts that the summary reports besides the tally's.
+struct Counted {
+    articles: usize,
+    candidate_pairs: usize,
+    template_sentences: usize,
+    started: Instant,
+}
+
+/// The last steps a scan and a query share: the review page's text (HTML
+/// only), then the report with its summary, problems in order.
+fn finish(
+    config: &Config,
+    banding: Banding,
+    walk: &input::Walk,
+    mut tally: Tally,
+    mut groups: Vec<Group>,
+    counted: Counted,
+    progress: &Progress,
+) -> Report {
     if let Some(options) = &config.review {
         progress.stage("reading group members", groups.len());
         review::attach(&mut groups, &walk.sources, config, options, progress);
@@ -144,19 +179,19 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
     // A JSON Lines file that fails as a whole on its second read fails once
     // for every record needed from it: say so once.
     tally.problems.dedup();
+    tally.skipped_files.sort();
     let summary = Summary {
         files_seen: walk.sources.len() + walk.skipped.len(),
-        articles_compared: docs.len(),
+        articles_compared: counted.articles,
         skipped: skip_counts(&tally),
         lossy_decoded: tally.lossy,
-        candidate_pairs: pairs.len(),
-        template_sentences: templates.len(),
+        candidate_pairs: counted.candidate_pairs,
+        template_sentences: counted.template_sentences,
         groups: groups.len(),
         duplicate_articles: groups.iter().map(|g| g.members.len() - 1).sum(),
         new_groups: groups.len(),
-        elapsed_seconds: started.elapsed().as_secs_f64(),
+        elapsed_seconds: counted.started.elapsed().as_secs_f64(),
     };
-    tally.skipped_files.sort();
     Report {
         parameters: parameters(config, banding),
         groups,
