@@ -258,10 +258,13 @@ pub struct InputArgs {
     pub max_bytes: u64,
 }
 
-/// When two articles are duplicates (`scan`, `index create`).
+/// How two articles are compared, and when they are duplicates (`scan`,
+/// `index create`, `explain`).
 #[derive(Debug, Args)]
-pub struct MatchingArgs {
+pub struct ComparingArgs {
     /// Skip documents with fewer words than this after normalization.
+    ///
+    /// A skipped document is never a duplicate of anything.
     #[arg(long, value_name = "N", help_heading = "Input",
           default_value_t = ShingleOptions::default().min_words)]
     pub min_words: usize,
@@ -282,6 +285,28 @@ pub struct MatchingArgs {
           default_value_t = VerifyOptions::default().containment)]
     pub containment: f64,
 
+    /// Words per shingle (word window).
+    #[arg(long, value_name = "K", help_heading = "Matching",
+          default_value_t = ShingleOptions::default().size)]
+    pub shingle_size: usize,
+
+    /// Drop lines matching this regular expression before comparing.
+    ///
+    /// Repeatable. Use it for a site's own boilerplate that the built-in
+    /// rules miss, e.g. --strip-line '^Sponsored by '. Patterns see the line
+    /// trimmed, with typographic quotes and dashes made ASCII.
+    #[arg(long, value_name = "REGEX", help_heading = "Matching")]
+    pub strip_line: Vec<String>,
+}
+
+/// When two articles are duplicates, and how candidates are found (`scan`,
+/// `index create`).
+#[derive(Debug, Args)]
+pub struct MatchingArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub comparing: ComparingArgs,
+
     /// Sentences in at least this many distinct files are site template.
     ///
     /// Template sentences (navigation, newsletter pitches, "most read"
@@ -291,11 +316,6 @@ pub struct MatchingArgs {
     #[arg(long, value_name = "N", help_heading = "Matching",
           default_value_t = VerifyOptions::default().template_docs)]
     pub template_docs: usize,
-
-    /// Words per shingle (word window).
-    #[arg(long, value_name = "K", help_heading = "Matching",
-          default_value_t = ShingleOptions::default().size)]
-    pub shingle_size: usize,
 
     /// MinHash permutations per document.
     #[arg(long, value_name = "N", help_heading = "Matching",
@@ -308,14 +328,6 @@ pub struct MatchingArgs {
     /// candidate pairs at the cost of more verification work.
     #[arg(long, value_name = "B", help_heading = "Matching")]
     pub bands: Option<usize>,
-
-    /// Drop lines matching this regular expression before comparing.
-    ///
-    /// Repeatable. Use it for a site's own boilerplate that the built-in
-    /// rules miss, e.g. --strip-line '^Sponsored by '. Patterns see the line
-    /// trimmed, with typographic quotes and dashes made ASCII.
-    #[arg(long, value_name = "REGEX", help_heading = "Matching")]
-    pub strip_line: Vec<String>,
 }
 
 /// Messages and threads (`scan`, `index add`).
@@ -490,7 +502,7 @@ impl MatchingArgs {
     /// Validates the matching flags and builds a configuration around
     /// `input` (no review page; `scan` adds it for `--format html`).
     pub fn config(&self, input: InputOptions, threads: usize) -> Result<Config> {
-        check_matching(self.threshold, self.containment, self.shingle_size)?;
+        self.comparing.check()?;
         if !(1..=1024).contains(&self.permutations) {
             bail!(
                 "--permutations must be from 1 to 1024, got {}",
@@ -508,11 +520,11 @@ impl MatchingArgs {
         Ok(Config {
             input,
             normalize: NormalizeOptions {
-                strip_lines: strip_lines(&self.strip_line)?,
+                strip_lines: strip_lines(&self.comparing.strip_line)?,
             },
             shingle: ShingleOptions {
-                size: self.shingle_size,
-                min_words: self.min_words,
+                size: self.comparing.shingle_size,
+                min_words: self.comparing.min_words,
                 ..ShingleOptions::default()
             },
             sketch: SketchOptions {
@@ -521,8 +533,8 @@ impl MatchingArgs {
                 ..SketchOptions::default()
             },
             verify: VerifyOptions {
-                threshold: self.threshold,
-                containment: self.containment,
+                threshold: self.comparing.threshold,
+                containment: self.comparing.containment,
                 template_docs: self.template_docs,
             },
             review: None,
@@ -531,17 +543,25 @@ impl MatchingArgs {
     }
 }
 
-/// Checks the matching flags scan and explain share.
-fn check_matching(threshold: f64, containment: f64, shingle_size: usize) -> Result<()> {
-    for (flag, value) in [("--threshold", threshold), ("--containment", containment)] {
-        if !(value > 0.0 && value <= 1.0) {
-            bail!("{flag} must be greater than 0 and at most 1, got {value}");
+impl ComparingArgs {
+    /// Checks the flags scan and explain share.
+    fn check(&self) -> Result<()> {
+        for (flag, value) in [
+            ("--threshold", self.threshold),
+            ("--containment", self.containment),
+        ] {
+            if !(value > 0.0 && value <= 1.0) {
+                bail!("{flag} must be greater than 0 and at most 1, got {value}");
+            }
         }
+        if !(1..=64).contains(&self.shingle_size) {
+            bail!(
+                "--shingle-size must be from 1 to 64, got {}",
+                self.shingle_size
+            );
+        }
+        Ok(())
     }
-    if !(1..=64).contains(&shingle_size) {
-        bail!("--shingle-size must be from 1 to 64, got {shingle_size}");
-    }
-    Ok(())
 }
 
 /// Compiles `--strip-line` patterns.
@@ -579,29 +599,9 @@ pub struct ExplainArgs {
           default_value_t = InputOptions::default().max_bytes)]
     pub max_bytes: u64,
 
-    /// Documents with fewer words than this are never duplicates (scan skips them).
-    #[arg(long, value_name = "N", help_heading = "Input",
-          default_value_t = ShingleOptions::default().min_words)]
-    pub min_words: usize,
-
-    /// Jaccard similarity at which two articles are duplicates (0 to 1].
-    #[arg(long, value_name = "J", help_heading = "Matching",
-          default_value_t = VerifyOptions::default().threshold)]
-    pub threshold: f64,
-
-    /// Containment at which two articles are duplicates (0 to 1].
-    #[arg(long, value_name = "C", help_heading = "Matching",
-          default_value_t = VerifyOptions::default().containment)]
-    pub containment: f64,
-
-    /// Words per shingle (word window).
-    #[arg(long, value_name = "K", help_heading = "Matching",
-          default_value_t = ShingleOptions::default().size)]
-    pub shingle_size: usize,
-
-    /// Drop lines matching this regular expression before comparing.
-    #[arg(long, value_name = "REGEX", help_heading = "Matching")]
-    pub strip_line: Vec<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub comparing: ComparingArgs,
 
     /// Output format.
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ExplainFormatArg::Text,
@@ -621,7 +621,7 @@ impl ExplainArgs {
     /// is a terminal, for colour and width.
     pub fn config(&self) -> Result<ExplainConfig> {
         use std::io::IsTerminal;
-        check_matching(self.threshold, self.containment, self.shingle_size)?;
+        self.comparing.check()?;
         // NO_COLOR (no-color.org): set and not empty turns colour off,
         // unless the command line asks for it explicitly.
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -646,16 +646,16 @@ impl ExplainArgs {
                 ..InputOptions::default()
             },
             normalize: NormalizeOptions {
-                strip_lines: strip_lines(&self.strip_line)?,
+                strip_lines: strip_lines(&self.comparing.strip_line)?,
             },
             shingle: ShingleOptions {
-                size: self.shingle_size,
-                min_words: self.min_words,
+                size: self.comparing.shingle_size,
+                min_words: self.comparing.min_words,
                 ..ShingleOptions::default()
             },
             verify: VerifyOptions {
-                threshold: self.threshold,
-                containment: self.containment,
+                threshold: self.comparing.threshold,
+                containment: self.comparing.containment,
                 ..VerifyOptions::default()
             },
             format: match self.format {
