@@ -7,6 +7,13 @@
 //! hash as a `u64`. Why raw `u64`s and not deltas: shingle hashes are
 //! uniform over 64 bits, so the gaps between a few hundred sorted ones
 //! still take 56 bits or more, and a varint of them is no shorter.
+//!
+//! A postings chunk describes a run of consecutive documents of one batch
+//! for the candidate search: the document count as a varint, the ids as
+//! varint gaps (the first from 0), then every document's band keys, `bands`
+//! `u32`s each. Its sentence counts are a separate blob: the count of
+//! distinct sentences as a varint, the hashes (sorted) as `u64`s, then how
+//! many of the chunk's documents hold each, as varints.
 
 use anyhow::{bail, Result};
 
@@ -60,6 +67,96 @@ pub fn sentences(mut bytes: &[u8], words: usize) -> Result<Sentences> {
     })
 }
 
+/// The band keys of a run of documents, as read from a postings chunk.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BandKeys {
+    /// The documents' ids, ascending.
+    pub ids: Vec<i64>,
+    /// `bands` keys per document, in the order of `ids`.
+    pub keys: Vec<u32>,
+}
+
+impl BandKeys {
+    /// The band keys of the `i`th document.
+    pub fn of(&self, i: usize) -> &[u32] {
+        let bands = self.keys.len() / self.ids.len().max(1);
+        &self.keys[i * bands..(i + 1) * bands]
+    }
+}
+
+/// A postings chunk's band keys as one blob.
+pub fn band_keys(chunk: &BandKeys) -> Vec<u8> {
+    let mut out = Vec::with_capacity(10 + 3 * chunk.ids.len() + 4 * chunk.keys.len());
+    varint(&mut out, chunk.ids.len() as u64);
+    let mut previous = 0;
+    for &id in &chunk.ids {
+        varint(&mut out, (id - previous) as u64);
+        previous = id;
+    }
+    for &key in &chunk.keys {
+        out.extend_from_slice(&key.to_le_bytes());
+    }
+    out
+}
+
+/// Reads a postings chunk's band keys back, `bands` per document, into
+/// `out` (its buffers are reused).
+pub fn read_band_keys(mut bytes: &[u8], bands: usize, out: &mut BandKeys) -> Result<()> {
+    out.ids.clear();
+    out.keys.clear();
+    let count = read_varint(&mut bytes)?;
+    if count > bytes.len() as u64 {
+        bail!("postings chunk is truncated");
+    }
+    let mut id = 0_i64;
+    for _ in 0..count {
+        id = id
+            .checked_add(i64::try_from(read_varint(&mut bytes)?)?)
+            .ok_or_else(|| anyhow::anyhow!("postings chunk holds a bad id"))?;
+        out.ids.push(id);
+    }
+    if bytes.len() != out.ids.len() * bands * 4 {
+        bail!("postings chunk does not hold the band keys it announces");
+    }
+    out.keys.extend(
+        bytes
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+    );
+    Ok(())
+}
+
+/// A chunk's sentence counts (sorted by hash) as one blob.
+pub fn sentence_counts(counts: &[(u64, u32)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(10 + 10 * counts.len());
+    varint(&mut out, counts.len() as u64);
+    for &(hash, _) in counts {
+        out.extend_from_slice(&hash.to_le_bytes());
+    }
+    for &(_, count) in counts {
+        varint(&mut out, u64::from(count));
+    }
+    out
+}
+
+/// Reads a chunk's sentence counts back into `out` (cleared first).
+pub fn read_sentence_counts(mut bytes: &[u8], out: &mut Vec<(u64, u32)>) -> Result<()> {
+    out.clear();
+    let count = read_varint(&mut bytes)?;
+    if count > bytes.len() as u64 / 8 {
+        bail!("sentence counts are truncated");
+    }
+    let hashes = read_u64s(&mut bytes, count as usize)?;
+    for hash in hashes {
+        let n = u32::try_from(read_varint(&mut bytes)?)?;
+        out.push((hash, n));
+    }
+    if !bytes.is_empty() {
+        bail!("sentence counts hold more than they announce");
+    }
+    Ok(())
+}
+
 /// A signature as a blob of `u32`s.
 pub fn signature(signature: &Signature) -> Vec<u8> {
     signature.0.iter().flat_map(|v| v.to_le_bytes()).collect()
@@ -90,7 +187,7 @@ fn read_varint(bytes: &mut &[u8]) -> Result<u64> {
     let mut value = 0_u64;
     for shift in (0..64).step_by(7) {
         let Some((&byte, rest)) = bytes.split_first() else {
-            bail!("document body is truncated");
+            bail!("truncated data");
         };
         *bytes = rest;
         value |= u64::from(byte & 0x7f) << shift;
@@ -98,7 +195,7 @@ fn read_varint(bytes: &mut &[u8]) -> Result<u64> {
             return Ok(value);
         }
     }
-    bail!("document body holds a bad varint")
+    bail!("bad varint")
 }
 
 fn read_u64s(bytes: &mut &[u8], count: usize) -> Result<Vec<u64>> {
@@ -130,5 +227,30 @@ mod tests {
         let sig = Signature(vec![1, u32::MAX, 7]);
         assert_eq!(read_signature(&signature(&sig), 3).unwrap(), sig);
         assert!(read_signature(&signature(&sig), 4).is_err());
+    }
+
+    #[test]
+    fn postings_round_trip() {
+        let chunk = BandKeys {
+            ids: vec![3, 4, 900, 1 << 40],
+            keys: (0..12).map(|k| k * 0x1234_5677).collect(),
+        };
+        let bytes = band_keys(&chunk);
+        let mut back = BandKeys::default();
+        read_band_keys(&bytes, 3, &mut back).unwrap();
+        assert_eq!(back, chunk);
+        assert_eq!(back.of(2), &chunk.keys[6..9]);
+        assert!(read_band_keys(&bytes, 4, &mut back).is_err());
+        assert!(read_band_keys(&bytes[..bytes.len() - 1], 3, &mut back).is_err());
+        read_band_keys(&band_keys(&BandKeys::default()), 3, &mut back).unwrap();
+        assert_eq!(back, BandKeys::default());
+
+        let counts = vec![(1, 1), (u64::MAX - 3, 70_000), (u64::MAX, 2)];
+        let bytes = sentence_counts(&counts);
+        let mut back = Vec::new();
+        read_sentence_counts(&bytes, &mut back).unwrap();
+        assert_eq!(back, counts);
+        assert!(read_sentence_counts(&bytes[..bytes.len() - 1], &mut back).is_err());
+        assert!(read_sentence_counts(&[bytes.clone(), vec![1]].concat(), &mut back).is_err());
     }
 }

@@ -8,7 +8,7 @@
 //! knows nothing of the command line and never reads article files; the
 //! pipeline hands it analysed documents.
 //!
-//! Layout (format version 1):
+//! Layout (format version 2):
 //! - `meta`: the format marker, its version and the parameters (JSON);
 //!   the file's SQLite `application_id` is [`APPLICATION_ID`] as well.
 //! - `batches`: one row per `index add` that added something.
@@ -16,23 +16,35 @@
 //!   fingerprint of its shingle set (unique: the same text is stored once),
 //!   its shingle and word counts, its MinHash signature, and its body: its
 //!   sentences and shingles (see [`codec`]), all verification needs.
-//! - `lsh`: one integer per band of every document, its band key above its
-//!   id (see [`lsh_entry`]), so a query finds candidates by B-tree range
-//!   lookups instead of loading the index.
-//! - `sentences`: for each sentence hash, the number of documents holding
-//!   it, so template sentences are known without reading every document.
+//! - `band_keys` and `sentence_counts`: postings, one row each per chunk of
+//!   up to [`CHUNK_DOCS`] consecutive documents of a batch, keyed by the
+//!   chunk's first document id: the 32-bit band keys of every document,
+//!   and how many of the chunk's documents hold each sentence.
+//!
+//! Why postings in chunks rather than a B-tree row per band key: adding a
+//! batch then writes a few large rows instead of 64 small ones per
+//! document inserted all over one big tree (a batch into a large index
+//! rewrote most of that tree's pages), and a query reads the postings
+//! through once, probing each key against its batch's keys in memory (see
+//! [`probe`]): about 256 bytes of band keys per indexed document, read in
+//! order, instead of a B-tree descent per band of every batch document.
+//! The cost of a query grows with the index, at a rate measured in the
+//! benchmark.
 
 pub mod codec;
 mod parameters;
+pub mod probe;
 mod write;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context, Result};
+use rayon::prelude::*;
 use rusqlite::{ffi, params, Connection, OpenFlags, OptionalExtension};
 
 pub use parameters::IndexParameters;
+pub use probe::Probe;
 pub use write::{NewDoc, Writer};
 
 use crate::candidates::Banding;
@@ -44,30 +56,29 @@ use crate::sketch::Signature;
 pub const APPLICATION_ID: i32 = 0x4e44_4458;
 
 /// The layout version this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
-/// The LSH table's entry for one band of a document: the upper 32 bits of
-/// the band's key, then the document id in the low [`DOC_BITS`] bits, as
-/// one integer. The table is nothing but these integers, as SQLite rowids.
-///
-/// Why one integer: the LSH table is most of the index (one row per band
-/// per document) and most of the cost of adding; a rowid B-tree compares
-/// plain integers and stores each entry in about 10 bytes, and a lookup is
-/// a range scan over one key's entries. Why 32 bits of key: a truncated key
-/// collides by chance about once in 67 lookups at 64 bands and a million
-/// documents, and such a candidate is dropped by the signature estimate,
-/// as chance candidates are anyway.
-pub fn lsh_entry(banding: Banding, signature: &Signature, band: usize, doc: i64) -> i64 {
-    lsh_first(banding, signature, band) | doc
+/// The postings key of one band of a document: the upper 32 bits of the
+/// band's key. Why 32 bits: at 64 bands a stored key matches a query's by
+/// chance about once in 67 probes of a million documents, and such a
+/// candidate is dropped by the signature estimate, as chance candidates
+/// are anyway.
+pub fn band_key(banding: Banding, signature: &Signature, band: usize) -> u32 {
+    (banding.key(&signature.0, band) >> 32) as u32
 }
 
-/// The smallest entry of a band key (see [`lsh_entry`]).
-pub fn lsh_first(banding: Banding, signature: &Signature, band: usize) -> i64 {
-    ((banding.key(&signature.0, band) >> 32) as i64) << DOC_BITS
+/// How a band key is probed: the key above its band, so that the same key
+/// in two bands never matches.
+pub fn probe_key(key: u32, band: usize) -> u64 {
+    (u64::from(key) << 32) | band as u64
 }
 
-/// Bits of a document id in an LSH entry: ids up to two thousand million.
-pub const DOC_BITS: u32 = 31;
+/// Documents in one postings chunk, at most. A chunk of band keys is then
+/// about 1 MB at 64 bands; removing a document rewrites its chunk.
+pub const CHUNK_DOCS: usize = 4096;
+
+/// Postings chunks read before they are probed on the worker threads.
+const CHUNKS_AT_ONCE: usize = 8;
 
 /// How long a writer waits for another writer to finish before giving up.
 pub const WRITER_WAIT: Duration = Duration::from_secs(5);
@@ -93,8 +104,8 @@ CREATE TABLE docs (
 );
 CREATE INDEX docs_path ON docs (path);
 CREATE INDEX docs_batch ON docs (batch);
-CREATE TABLE lsh (entry INTEGER PRIMARY KEY);
-CREATE TABLE sentences (hash INTEGER PRIMARY KEY, docs INTEGER NOT NULL);
+CREATE TABLE band_keys (first INTEGER PRIMARY KEY, last INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE TABLE sentence_counts (first INTEGER PRIMARY KEY, data BLOB NOT NULL);
 ";
 
 /// How an index is opened.
@@ -273,16 +284,85 @@ impl Index {
             .optional()?)
     }
 
-    /// Appends the documents stored under one band key, given by its
-    /// smallest entry ([`lsh_first`]), to `out`.
-    pub fn lookup(&self, first: i64, out: &mut Vec<i64>) -> Result<()> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT entry FROM lsh WHERE entry BETWEEN ?1 AND ?2")?;
-        let last = first | ((1 << DOC_BITS) - 1);
-        let rows = stmt.query_map([first, last], |row| row.get::<_, i64>(0))?;
-        for row in rows {
-            out.push(row? & ((1 << DOC_BITS) - 1));
+    /// Every `(value, document)` where a band of a stored document has a
+    /// key of `keys` (as [`probe_key`]), unsorted and with repeats. Reads
+    /// the index's band keys through once; they are probed on the worker
+    /// threads.
+    pub fn band_matches<V>(&self, keys: &Probe<V>) -> Result<Vec<(V, i64)>>
+    where
+        V: Copy + Ord + Send + Sync,
+    {
+        let bands = self.parameters.banding().bands;
+        let mut found = Vec::new();
+        if keys.is_empty() {
+            return Ok(found);
+        }
+        self.each_chunk("SELECT data FROM band_keys", |blobs| {
+            let matched: Vec<Vec<(V, i64)>> = blobs
+                .par_iter()
+                .map(|blob| -> Result<Vec<(V, i64)>> {
+                    let mut chunk = codec::BandKeys::default();
+                    codec::read_band_keys(blob, bands, &mut chunk)?;
+                    let mut out = Vec::new();
+                    for (i, &id) in chunk.ids.iter().enumerate() {
+                        for (band, &key) in chunk.of(i).iter().enumerate() {
+                            out.extend(keys.get(probe_key(key, band)).map(|v| (v, id)));
+                        }
+                    }
+                    Ok(out)
+                })
+                .collect::<Result<_>>()?;
+            found.extend(matched.into_iter().flatten());
+            Ok(())
+        })?;
+        Ok(found)
+    }
+
+    /// How many stored documents hold each of `hashes` (sentence hashes),
+    /// in their order. Reads the index's sentence counts through once.
+    pub fn sentence_docs(&self, hashes: &[u64]) -> Result<Vec<u32>> {
+        let mut totals = vec![0_u32; hashes.len()];
+        let wanted = Probe::new(hashes.iter().enumerate().map(|(i, &h)| (h, i)).collect());
+        if wanted.is_empty() {
+            return Ok(totals);
+        }
+        self.each_chunk("SELECT data FROM sentence_counts", |blobs| {
+            let counted: Vec<Vec<(usize, u32)>> = blobs
+                .par_iter()
+                .map(|blob| -> Result<Vec<(usize, u32)>> {
+                    let mut counts = Vec::new();
+                    codec::read_sentence_counts(blob, &mut counts)?;
+                    Ok(counts
+                        .iter()
+                        .flat_map(|&(hash, n)| wanted.get(hash).map(move |i| (i, n)))
+                        .collect())
+                })
+                .collect::<Result<_>>()?;
+            for (i, n) in counted.into_iter().flatten() {
+                totals[i] = totals[i].saturating_add(n);
+            }
+            Ok(())
+        })?;
+        Ok(totals)
+    }
+
+    /// Runs `sql` (one blob column) and hands its blobs to `f` a few
+    /// chunks at a time, so they can be decoded in parallel while memory
+    /// stays bounded.
+    fn each_chunk(&self, sql: &str, mut f: impl FnMut(&[Vec<u8>]) -> Result<()>) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let mut rows = stmt.query([])?;
+        let mut blobs: Vec<Vec<u8>> = Vec::with_capacity(CHUNKS_AT_ONCE);
+        while let Some(row) = rows.next()? {
+            let blob = row.get_ref(0)?.as_blob();
+            blobs.push(blob.context("the index's postings are damaged")?.to_vec());
+            if blobs.len() == CHUNKS_AT_ONCE {
+                f(&blobs).context("the index's postings are damaged")?;
+                blobs.clear();
+            }
+        }
+        if !blobs.is_empty() {
+            f(&blobs).context("the index's postings are damaged")?;
         }
         Ok(())
     }
@@ -316,16 +396,6 @@ impl Index {
         })
     }
 
-    /// How many stored documents hold a sentence.
-    pub fn sentence_docs(&self, hash: u64) -> Result<u32> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT docs FROM sentences WHERE hash = ?1")?
-            .query_row([hash as i64], |row| row.get(0))
-            .optional()?
-            .unwrap_or(0))
-    }
-
     /// Counts for `index stats`: read from indexes and the file header,
     /// never by scanning the documents, so they are quick at any size.
     pub fn stats(&self) -> Result<Stats> {
@@ -347,10 +417,11 @@ impl Index {
         })
     }
 
-    /// SQLite's own integrity check plus the index's invariants: the LSH
-    /// table holds exactly the entries of the stored signatures, and the
-    /// batch counts add up.
-    /// Returns what is wrong (nothing when the index is sound).
+    /// SQLite's own integrity check plus the index's invariants: the
+    /// postings hold exactly the band keys of the stored signatures and the
+    /// sentences of the stored bodies, every document in one chunk, and the
+    /// batch counts add up. Returns what is wrong (nothing when the index
+    /// is sound).
     pub fn check(&self) -> Result<Vec<String>> {
         let mut wrong = Vec::new();
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
@@ -362,12 +433,20 @@ impl Index {
         }
         let count = |sql: &str| -> Result<i64> { Ok(self.conn.query_row(sql, [], |r| r.get(0))?) };
         let docs = count("SELECT count(*) FROM docs")?;
-        let lsh = count("SELECT count(*) FROM lsh")?;
-        let (expected, missing) = self.lsh_entries()?;
-        if lsh != expected || missing > 0 {
+        let covered = self.check_postings(&mut wrong)?;
+        if covered != docs {
             wrong.push(format!(
-                "{lsh} LSH entries, but the {docs} stored signatures make {expected} \
-                 ({missing} of them missing)"
+                "{} of the {docs} stored documents are in no postings chunk",
+                docs - covered
+            ));
+        }
+        let orphans = count(
+            "SELECT count(*) FROM sentence_counts \
+             WHERE first NOT IN (SELECT first FROM band_keys)",
+        )?;
+        if orphans > 0 {
+            wrong.push(format!(
+                "{orphans} sentence counts belong to no postings chunk"
             ));
         }
         let counted = count("SELECT coalesce(sum(documents), 0) FROM batches")?;
@@ -379,29 +458,82 @@ impl Index {
 }
 
 impl Index {
-    /// How many distinct LSH entries the stored signatures make, and how
-    /// many of them are missing from the LSH table.
-    fn lsh_entries(&self) -> Result<(i64, i64)> {
+    /// Compares every postings chunk with what the documents in its range
+    /// make; returns how many documents the chunks cover.
+    fn check_postings(&self, wrong: &mut Vec<String>) -> Result<i64> {
         let banding = self.parameters.banding();
-        let mut stmt = self.conn.prepare("SELECT id, signature FROM docs")?;
-        let mut rows = stmt.query([])?;
-        let mut has = self.conn.prepare("SELECT 1 FROM lsh WHERE entry = ?1")?;
-        let (mut total, mut missing) = (0_i64, 0_i64);
-        let mut entries = Vec::with_capacity(banding.bands);
+        let mut chunks = self.conn.prepare(
+            "SELECT b.first, b.last, b.data, s.data FROM band_keys b \
+             LEFT JOIN sentence_counts s ON s.first = b.first ORDER BY b.first",
+        )?;
+        let mut in_range = self.conn.prepare(
+            "SELECT id, signature, words, body FROM docs WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+        )?;
+        let mut rows = chunks.query([])?;
+        let (mut covered, mut previous) = (0_i64, 0_i64);
         while let Some(row) = rows.next()? {
-            let id: i64 = row.get(0)?;
-            let blob: Vec<u8> = row.get(1)?;
-            let signature = codec::read_signature(&blob, self.parameters.permutations)?;
-            entries.clear();
-            entries.extend((0..banding.bands).map(|b| lsh_entry(banding, &signature, b, id)));
-            entries.sort_unstable();
-            entries.dedup();
-            total += entries.len() as i64;
-            for &entry in &entries {
-                missing += i64::from(!has.exists([entry])?);
+            let (first, last): (i64, i64) = (row.get(0)?, row.get(1)?);
+            // A value of the wrong type reads as empty, which the decoding
+            // below reports as damage.
+            let keys: Vec<u8> = row.get(2).unwrap_or_default();
+            let sentences: Option<Vec<u8>> = row.get(3).unwrap_or(Some(Vec::new()));
+            let chunk = format!("the postings chunk of documents {first} to {last}");
+            if first <= previous || last < first {
+                wrong.push(format!("{chunk} overlaps another or is empty"));
+            }
+            previous = previous.max(last);
+            let mut expected = codec::BandKeys::default();
+            let mut held: Vec<u64> = Vec::new();
+            let mut docs = in_range.query([first, last])?;
+            while let Some(doc) = docs.next()? {
+                let id: i64 = doc.get(0)?;
+                let signature = codec::read_signature(
+                    doc.get_ref(1)?.as_blob()?,
+                    self.parameters.permutations,
+                )?;
+                let words: i64 = doc.get(2)?;
+                let mut hashes = codec::sentences(doc.get_ref(3)?.as_blob()?, words as usize)
+                    .with_context(|| format!("document {id} is damaged"))?
+                    .hashes;
+                expected.ids.push(id);
+                expected
+                    .keys
+                    .extend((0..banding.bands).map(|b| band_key(banding, &signature, b)));
+                hashes.sort_unstable();
+                hashes.dedup();
+                held.extend(hashes);
+            }
+            covered += expected.ids.len() as i64;
+            let mut stored = codec::BandKeys::default();
+            match codec::read_band_keys(&keys, banding.bands, &mut stored) {
+                Err(err) => wrong.push(format!("{chunk}: {err}")),
+                Ok(()) if stored != expected => wrong.push(format!(
+                    "{chunk}: its band keys ({} documents) are not those of the stored \
+                     signatures ({} documents)",
+                    stored.ids.len(),
+                    expected.ids.len()
+                )),
+                Ok(()) => {}
+            }
+            held.sort_unstable();
+            let expected: Vec<(u64, u32)> = held
+                .chunk_by(|a, b| a == b)
+                .map(|run| (run[0], run.len() as u32))
+                .collect();
+            let mut stored = Vec::new();
+            match sentences.map(|blob| codec::read_sentence_counts(&blob, &mut stored)) {
+                None => wrong.push(format!("{chunk} has no sentence counts")),
+                Some(Err(err)) => wrong.push(format!("{chunk}: {err}")),
+                Some(Ok(())) if stored != expected => wrong.push(format!(
+                    "{chunk}: its sentence counts ({} sentences) are not those of its \
+                     documents ({} sentences)",
+                    stored.len(),
+                    expected.len()
+                )),
+                Some(Ok(())) => {}
             }
         }
-        Ok((total, missing))
+        Ok(covered)
     }
 }
 

@@ -2,20 +2,16 @@
 //! so a process killed at any moment leaves the index exactly as it was
 //! before or after the change.
 
-use anyhow::{anyhow, bail, Context, Result};
-use rayon::slice::ParallelSliceMut;
-use rusqlite::{params, Transaction, TransactionBehavior};
+use std::collections::btree_map::Entry;
+use std::collections::BTreeMap;
 
-use super::{codec, is_busy, lsh_entry, Index, DOC_BITS, WRITER_WAIT};
+use anyhow::{anyhow, bail, Context, Result};
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+
+use super::{band_key, codec, is_busy, Index, CHUNK_DOCS, WRITER_WAIT};
 use crate::group::Completeness;
 use crate::shingle::Sentences;
 use crate::sketch::Signature;
-
-/// Rows inserted by one statement (SQLite allows 32,766 parameters).
-const ROWS_PER_INSERT: usize = 256;
-
-/// LSH rows gathered before they are written (32 MB of them).
-const PENDING_ROWS: usize = 4 << 20;
 
 /// A document to store.
 pub struct NewDoc<'a> {
@@ -39,12 +35,10 @@ pub struct Writer<'a> {
     batch: i64,
     added: u64,
     bands: super::Banding,
-    /// LSH rows to insert, and sentence counts to add: gathered, then
-    /// written sorted by [`Writer::flush`], so the B-trees are walked in
-    /// order rather than at random.
-    pending_lsh: Vec<i64>,
-    /// Sentence hashes of documents added (+1) or removed (-1).
-    pending_sentences: Vec<(u64, i64)>,
+    /// The postings of documents stored and not yet written: their ids and
+    /// band keys, and their distinct sentences (all together).
+    pending: codec::BandKeys,
+    pending_sentences: Vec<u64>,
 }
 
 impl Index {
@@ -75,7 +69,7 @@ impl Index {
             batch,
             added: 0,
             bands,
-            pending_lsh: Vec::new(),
+            pending: codec::BandKeys::default(),
             pending_sentences: Vec::new(),
         })
     }
@@ -111,19 +105,16 @@ impl Writer<'_> {
             return Ok(false);
         }
         let id = self.tx.last_insert_rowid();
-        if id >= 1 << DOC_BITS {
-            bail!(
-                "the index is full ({} documents at most)",
-                1_i64 << DOC_BITS
-            );
-        }
-        for band in 0..self.bands.bands {
-            self.pending_lsh
-                .push(lsh_entry(self.bands, doc.signature, band, id));
-        }
+        self.pending.ids.push(id);
+        self.pending
+            .keys
+            .extend((0..self.bands.bands).map(|band| band_key(self.bands, doc.signature, band)));
         self.pending_sentences
-            .extend(doc.distinct_sentences.iter().map(|&s| (s, 1)));
+            .extend_from_slice(doc.distinct_sentences);
         self.added += 1;
+        if self.pending.ids.len() >= CHUNK_DOCS {
+            self.write_pending()?;
+        }
         Ok(true)
     }
 
@@ -151,8 +142,53 @@ impl Writer<'_> {
         }
         ids.sort_unstable();
         ids.dedup();
+        // The postings chunks the documents are in, changed in memory and
+        // written back once each.
+        let mut chunks: BTreeMap<i64, (codec::BandKeys, Vec<(u64, u32)>)> = BTreeMap::new();
         for &id in &ids {
-            self.remove_one(id)?;
+            let first: i64 = self
+                .tx
+                .prepare_cached(
+                    "SELECT first FROM band_keys WHERE first <= ?1 ORDER BY first DESC LIMIT 1",
+                )?
+                .query_row([id], |r| r.get(0))
+                .optional()?
+                .ok_or_else(|| anyhow!("document {id} is in no postings chunk"))?;
+            let (keys, counts) = match chunks.entry(first) {
+                Entry::Occupied(chunk) => chunk.into_mut(),
+                Entry::Vacant(slot) => slot.insert(read_chunk(&self.tx, self.bands.bands, first)?),
+            };
+            let Ok(at) = keys.ids.binary_search(&id) else {
+                bail!("document {id} is missing from its postings chunk");
+            };
+            let bands = self.bands.bands;
+            keys.ids.remove(at);
+            keys.keys.drain(at * bands..(at + 1) * bands);
+            for hash in self.distinct_sentences(id)? {
+                match counts.binary_search_by_key(&hash, |&(h, _)| h) {
+                    Ok(i) if counts[i].1 > 0 => counts[i].1 -= 1,
+                    _ => bail!("a sentence of document {id} is missing from its postings"),
+                }
+            }
+            counts.retain(|&(_, n)| n > 0);
+            self.tx.execute("DELETE FROM docs WHERE id = ?1", [id])?;
+        }
+        for (first, (keys, counts)) in chunks {
+            if keys.ids.is_empty() {
+                self.tx
+                    .execute("DELETE FROM band_keys WHERE first = ?1", [first])?;
+                self.tx
+                    .execute("DELETE FROM sentence_counts WHERE first = ?1", [first])?;
+            } else {
+                self.tx.execute(
+                    "UPDATE band_keys SET data = ?2 WHERE first = ?1",
+                    params![first, codec::band_keys(&keys)],
+                )?;
+                self.tx.execute(
+                    "UPDATE sentence_counts SET data = ?2 WHERE first = ?1",
+                    params![first, codec::sentence_counts(&counts)],
+                )?;
+            }
         }
         self.tx.execute(
             "UPDATE batches SET documents = \
@@ -164,100 +200,44 @@ impl Writer<'_> {
         Ok(ids.len() as u64)
     }
 
-    fn remove_one(&mut self, id: i64) -> Result<()> {
-        let (signature, words, body): (Vec<u8>, i64, Vec<u8>) = self.tx.query_row(
-            "SELECT signature, words, body FROM docs WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
-        let signature = codec::read_signature(&signature, signature.len() / 4)?;
-        let mut delete = self.tx.prepare_cached("DELETE FROM lsh WHERE entry = ?1")?;
-        for band in 0..self.bands.bands {
-            delete.execute([lsh_entry(self.bands, &signature, band, id)])?;
-        }
-        let mut sentences = codec::sentences(&body, words as usize)
+    /// A stored document's distinct sentence hashes, sorted.
+    fn distinct_sentences(&self, id: i64) -> Result<Vec<u64>> {
+        let (words, body): (i64, Vec<u8>) =
+            self.tx
+                .query_row("SELECT words, body FROM docs WHERE id = ?1", [id], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+        let mut hashes = codec::sentences(&body, words as usize)
             .with_context(|| format!("document {id} is damaged"))?
             .hashes;
-        sentences.sort_unstable();
-        sentences.dedup();
-        self.pending_sentences
-            .extend(sentences.into_iter().map(|s| (s, -1)));
-        self.tx.execute("DELETE FROM docs WHERE id = ?1", [id])?;
-        Ok(())
+        hashes.sort_unstable();
+        hashes.dedup();
+        Ok(hashes)
     }
 
-    /// Writes the LSH rows and sentence counts gathered so far (still
-    /// inside the transaction) once they are many. Called between chunks
-    /// to bound memory.
-    ///
-    /// Why wait until they are many: rows written in one sorted run fill
-    /// the B-tree's pages in order, and a fresh index is then built almost
-    /// sequentially; a few thousand rows at a time touch every page again
-    /// and again.
-    pub fn flush(&mut self) -> Result<()> {
-        if self.pending_lsh.len() >= PENDING_ROWS
-            || self.pending_sentences.len() >= PENDING_ROWS / 2
-        {
-            self.write_pending()?;
-        }
-        Ok(())
-    }
-
+    /// Writes the postings of the documents stored since the last chunk as
+    /// one chunk (still inside the transaction).
     fn write_pending(&mut self) -> Result<()> {
-        // Sorted on every worker thread: at the commit of a large batch this
-        // sort of millions of entries is on the critical path.
-        self.pending_lsh.par_sort_unstable();
-        // Two bands of one document can share their key's upper 32 bits
-        // (about once in two million documents): one entry serves both.
-        self.pending_lsh.dedup();
-        let entries = std::mem::take(&mut self.pending_lsh);
-        for chunk in entries.chunks(ROWS_PER_INSERT) {
-            let sql = format!(
-                "INSERT INTO lsh (entry) VALUES {}",
-                vec!["(?)"; chunk.len()].join(", ")
-            );
-            self.tx
-                .prepare_cached(&sql)?
-                .execute(rusqlite::params_from_iter(chunk))?;
-        }
-        let mut sentences = std::mem::take(&mut self.pending_sentences);
-        sentences.par_sort_unstable();
-        let counts: Vec<(i64, i64)> = sentences
-            .chunk_by(|a, b| a.0 == b.0)
-            .map(|run| (run[0].0 as i64, run.iter().map(|&(_, d)| d).sum::<i64>()))
-            .filter(|&(_, count)| count != 0)
+        let (Some(&first), Some(&last)) = (self.pending.ids.first(), self.pending.ids.last())
+        else {
+            return Ok(());
+        };
+        self.pending_sentences.sort_unstable();
+        let counts: Vec<(u64, u32)> = self
+            .pending_sentences
+            .chunk_by(|a, b| a == b)
+            .map(|run| (run[0], run.len() as u32))
             .collect();
-        self.insert_rows(
-            "INSERT INTO sentences (hash, docs) VALUES ",
-            " ON CONFLICT (hash) DO UPDATE SET docs = docs + excluded.docs",
-            &counts,
+        self.tx.execute(
+            "INSERT INTO band_keys (first, last, data) VALUES (?1, ?2, ?3)",
+            params![first, last, codec::band_keys(&self.pending)],
         )?;
-        let mut drop = self
-            .tx
-            .prepare_cached("DELETE FROM sentences WHERE hash = ?1 AND docs <= 0")?;
-        for &(hash, count) in &counts {
-            if count < 0 {
-                drop.execute([hash])?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Runs `head (?, ?), (?, ?), ... tail` over `rows`, [`ROWS_PER_INSERT`]
-    /// rows a statement. Why: a statement per row spends more time binding
-    /// and stepping than inserting.
-    fn insert_rows(&self, head: &str, tail: &str, rows: &[(i64, i64)]) -> Result<()> {
-        let sql = |n: usize| format!("{head}{}{tail}", vec!["(?, ?)"; n].join(", "));
-        let full = sql(ROWS_PER_INSERT);
-        for chunk in rows.chunks(ROWS_PER_INSERT) {
-            let mut stmt = if chunk.len() == ROWS_PER_INSERT {
-                self.tx.prepare_cached(&full)?
-            } else {
-                self.tx.prepare_cached(&sql(chunk.len()))?
-            };
-            let values = chunk.iter().flat_map(|(a, b)| [a, b]);
-            stmt.execute(rusqlite::params_from_iter(values))?;
-        }
+        self.tx.execute(
+            "INSERT INTO sentence_counts (first, data) VALUES (?1, ?2)",
+            params![first, codec::sentence_counts(&counts)],
+        )?;
+        self.pending = codec::BandKeys::default();
+        self.pending_sentences.clear();
         Ok(())
     }
 
@@ -275,4 +255,23 @@ impl Writer<'_> {
         self.tx.commit().context("cannot commit the batch")?;
         Ok(added)
     }
+}
+
+/// A postings chunk, read back whole.
+fn read_chunk(
+    tx: &Transaction<'_>,
+    bands: usize,
+    first: i64,
+) -> Result<(codec::BandKeys, Vec<(u64, u32)>)> {
+    let (keys, counts): (Vec<u8>, Vec<u8>) = tx.query_row(
+        "SELECT b.data, s.data FROM band_keys b, sentence_counts s \
+         WHERE b.first = ?1 AND s.first = ?1",
+        [first],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let mut chunk = (codec::BandKeys::default(), Vec::new());
+    codec::read_band_keys(&keys, bands, &mut chunk.0)
+        .and_then(|()| codec::read_sentence_counts(&counts, &mut chunk.1))
+        .with_context(|| format!("the postings chunk starting at document {first} is damaged"))?;
+    Ok(chunk)
 }

@@ -99,7 +99,6 @@ pub fn add(
                     Err(NotRead::Failed(problem)) => tally.problems.push(problem),
                 }
             }
-            writer.flush()?;
         }
         Ok(())
     })?;

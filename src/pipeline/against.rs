@@ -5,8 +5,9 @@
 //!    scrape, so its shingles are kept in memory: about 2 KB an article);
 //! 2. batch documents with identical shingle sets form exact classes; each
 //!    class is looked up by fingerprint (an exact copy in the index) and by
-//!    its LSH band keys (index lookups, never a load of the index), and
-//!    paired within the batch by the scan's candidate search;
+//!    its LSH band keys (probed with every band key in the index's postings,
+//!    read through once), and paired within the batch by the scan's
+//!    candidate search;
 //! 3. candidates from the index are filtered by their stored signatures
 //!    (and only the [`candidates::MAX_BUCKET`] nearest kept per batch
 //!    text, so chrome shared by thousands of indexed pages stays cheap),
@@ -33,7 +34,7 @@ use crate::config::Config;
 use crate::corpus::Record;
 use crate::evidence;
 use crate::group::{self, Completeness};
-use crate::index::{lsh_first, Index};
+use crate::index::{band_key, probe_key, Index, Probe};
 use crate::progress::Progress;
 use crate::report::{Group, Member, Report};
 use crate::sketch::{Hashers, Signatures};
@@ -203,24 +204,15 @@ impl Query<'_> {
     /// key, whose stored signature agrees enough, and that are not the
     /// class's exact copy. Sorted, no repeats. Reads those documents.
     fn index_pairs(&mut self) -> Result<Vec<(u32, i64)>> {
-        let mut keys: Vec<(i64, u32)> = Vec::new();
+        let mut keys: Vec<(u64, u32)> = Vec::new();
         for class in 0..self.classes.reps.len() as u32 {
             let signature = &self.whole(class).signature;
-            keys.extend(
-                (0..self.banding.bands).map(|b| (lsh_first(self.banding, signature, b), class)),
-            );
+            keys.extend((0..self.banding.bands).map(|b| {
+                let key = band_key(self.banding, signature, b);
+                (probe_key(key, b), class)
+            }));
         }
-        // Sorted keys walk the LSH table in order.
-        keys.sort_unstable();
-        let mut found: Vec<(u32, i64)> = Vec::new();
-        let mut stored = Vec::new();
-        for run in keys.chunk_by(|x, y| x.0 == y.0) {
-            stored.clear();
-            self.index.lookup(run[0].0, &mut stored)?;
-            for &(_, class) in run {
-                found.extend(stored.iter().map(|&id| (class, id)));
-            }
-        }
+        let mut found = self.index.band_matches(&Probe::new(keys))?;
         found.sort_unstable();
         found.dedup();
         let floor = verify::jaccard_floor(&self.config.verify);
@@ -295,14 +287,13 @@ impl Query<'_> {
             wanted.extend(&self.whole(class).distinct);
             wanted.extend(&self.stored[&id].3.hashes);
         }
+        let wanted: Vec<u64> = wanted.into_iter().collect();
+        let stored = self.index.sentence_docs(&wanted)?;
         let counts = wanted
             .into_iter()
-            .map(|s| {
-                let stored = self.index.sentence_docs(s)?;
-                Ok((s, stored + batch.get(&s).copied().unwrap_or(0)))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Templates::from_counts(counts.into_iter(), min_docs))
+            .zip(stored)
+            .map(|(s, stored)| (s, stored + batch.get(&s).copied().unwrap_or(0)));
+        Ok(Templates::from_counts(counts, min_docs))
     }
 
     /// Every text to verify, weighted, by fingerprint.

@@ -341,6 +341,34 @@ fn a_second_writer_waits_then_fails_clearly() {
         .expect_code(0);
 }
 
+/// `index stats --check` compares the postings with what the stored
+/// documents make, and says which chunk is wrong.
+#[test]
+fn check_finds_postings_that_do_not_match_the_documents() {
+    let dir = TestDir::new("index-check");
+    dir.run(&["index", "create", "news.idx"]).expect_code(0);
+    batch(&dir, "day1", 0, 5);
+    dir.run(&["index", "add", "news.idx", "day1", "--quiet"])
+        .expect_code(0);
+    same("documents", &5, &documents(&dir, "news.idx"));
+    let db = rusqlite::Connection::open(dir.root.join("news.idx")).unwrap();
+    // One byte of the last band key changed.
+    let mut keys: Vec<u8> = db
+        .query_row("SELECT data FROM band_keys WHERE first = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    *keys.last_mut().unwrap() ^= 0x5a;
+    db.execute("UPDATE band_keys SET data = ?1 WHERE first = 1", [keys])
+        .unwrap();
+    db.execute("DELETE FROM sentence_counts", []).unwrap();
+    drop(db);
+    dir.run(&["index", "stats", "news.idx", "--check"])
+        .expect_code(2)
+        .expect_stderr("postings chunk of documents 1 to 5: its band keys")
+        .expect_stderr("postings chunk of documents 1 to 5 has no sentence counts");
+}
+
 /// `index add` killed with SIGKILL at points spread over its run leaves
 /// the index exactly before or after the batch, and sound.
 #[test]
