@@ -185,20 +185,10 @@ struct LowBits {
 
 impl LowBits {
     fn of(signatures: &Signatures) -> Self {
-        let row = signatures.width().div_ceil(16).max(1);
+        let row = nibble_words(signatures.width());
         let words = (0..signatures.len())
             .into_par_iter()
-            .flat_map_iter(|i| {
-                let values = signatures.get(i);
-                (0..row).map(move |w| {
-                    values
-                        .iter()
-                        .skip(w * 16)
-                        .take(16)
-                        .enumerate()
-                        .fold(0u64, |word, (k, &v)| word | (u64::from(v) & 0xf) << (4 * k))
-                })
-            })
+            .flat_map_iter(|i| nibbles(signatures.get(i)))
             .collect();
         LowBits { words, row }
     }
@@ -206,25 +196,48 @@ impl LowBits {
     /// Positions whose nibbles agree (padding included).
     fn agree(&self, a: usize, b: usize) -> usize {
         let row = |i: usize| &self.words[i * self.row..(i + 1) * self.row];
-        row(a)
-            .iter()
-            .zip(row(b))
-            .map(|(x, y)| {
-                // A nibble of x ^ y is zero where the two agree: fold each
-                // nibble's bits into its lowest and count the nibbles that
-                // are left with a one.
-                let mut d = x ^ y;
-                d |= d >> 1;
-                d |= d >> 2;
-                16 - (d & 0x1111_1111_1111_1111).count_ones() as usize
-            })
-            .sum()
+        nibbles_agree(row(a), row(b))
     }
+}
+
+/// Words of [`nibbles`] for a signature of `width` values.
+pub fn nibble_words(width: usize) -> usize {
+    width.div_ceil(16).max(1)
+}
+
+/// The lowest four bits of each of a signature's values, sixteen to a
+/// word (see [`LowBits`]); the index keeps them beside its band keys.
+pub fn nibbles(values: &[u32]) -> impl Iterator<Item = u64> + '_ {
+    (0..nibble_words(values.len())).map(move |w| {
+        values
+            .iter()
+            .skip(w * 16)
+            .take(16)
+            .enumerate()
+            .fold(0u64, |word, (k, &v)| word | (u64::from(v) & 0xf) << (4 * k))
+    })
+}
+
+/// Positions where two signatures' [`nibbles`] agree (padding included):
+/// never fewer than where their values agree.
+pub fn nibbles_agree(a: &[u64], b: &[u64]) -> usize {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| {
+            // A nibble of x ^ y is zero where the two agree: fold each
+            // nibble's bits into its lowest and count the nibbles that
+            // are left with a one.
+            let mut d = x ^ y;
+            d |= d >> 1;
+            d |= d >> 2;
+            16 - (d & 0x1111_1111_1111_1111).count_ones() as usize
+        })
+        .sum()
 }
 
 /// The fewest agreeing positions an estimate of at least `min_estimate`
 /// implies, for signatures of `width` values.
-fn min_agree(min_estimate: f64, width: usize) -> usize {
+pub fn min_agree(min_estimate: f64, width: usize) -> usize {
     (min_estimate * width.max(1) as f64 - 1e-9).ceil().max(0.0) as usize
 }
 

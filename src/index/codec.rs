@@ -10,8 +10,11 @@
 //!
 //! A postings chunk describes a run of consecutive documents of one batch
 //! for the candidate search: the document count as a varint, the ids as
-//! varint gaps (the first from 0), then every document's band keys, `bands`
-//! `u32`s each. Its sentence counts are a separate blob: the count of
+//! varint gaps (the first from 0), then every document's `bands` band keys
+//! of 40 bits: first the upper 32 bits of all of them as `u32`s, then
+//! their low 8 bits as bytes; then every document's signature nibbles (the
+//! low 4 bits of each value, see [`crate::candidates::nibbles`]) as `u64`s.
+//! Its sentence counts are a separate blob: the count of
 //! distinct sentences as a varint, the hashes (sorted) as `u64`s, then how
 //! many of the chunk's documents hold each, as varints.
 
@@ -67,26 +70,45 @@ pub fn sentences(mut bytes: &[u8], words: usize) -> Result<Sentences> {
     })
 }
 
-/// The band keys of a run of documents, as read from a postings chunk.
+/// The postings of a run of documents, as read from a postings chunk.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct BandKeys {
+pub struct Postings {
     /// The documents' ids, ascending.
     pub ids: Vec<i64>,
-    /// `bands` keys per document, in the order of `ids`.
-    pub keys: Vec<u32>,
+    /// `bands` keys of 40 bits per document, in the order of `ids`.
+    pub keys: Vec<u64>,
+    /// The signature nibbles of each document, in the order of `ids`.
+    pub nibbles: Vec<u64>,
 }
 
-impl BandKeys {
+impl Postings {
     /// The band keys of the `i`th document.
-    pub fn of(&self, i: usize) -> &[u32] {
+    pub fn keys_of(&self, i: usize) -> &[u64] {
         let bands = self.keys.len() / self.ids.len().max(1);
         &self.keys[i * bands..(i + 1) * bands]
     }
+
+    /// The signature nibbles of the `i`th document.
+    pub fn nibbles_of(&self, i: usize) -> &[u64] {
+        let row = self.nibbles.len() / self.ids.len().max(1);
+        &self.nibbles[i * row..(i + 1) * row]
+    }
+
+    /// Drops the `i`th document.
+    pub fn remove(&mut self, i: usize) {
+        let bands = self.keys.len() / self.ids.len().max(1);
+        let row = self.nibbles.len() / self.ids.len().max(1);
+        self.ids.remove(i);
+        self.keys.drain(i * bands..(i + 1) * bands);
+        self.nibbles.drain(i * row..(i + 1) * row);
+    }
 }
 
-/// A postings chunk's band keys as one blob.
-pub fn band_keys(chunk: &BandKeys) -> Vec<u8> {
-    let mut out = Vec::with_capacity(10 + 3 * chunk.ids.len() + 4 * chunk.keys.len());
+/// A postings chunk as one blob.
+pub fn postings(chunk: &Postings) -> Vec<u8> {
+    let mut out = Vec::with_capacity(
+        10 + 3 * chunk.ids.len() + 5 * chunk.keys.len() + 8 * chunk.nibbles.len(),
+    );
     varint(&mut out, chunk.ids.len() as u64);
     let mut previous = 0;
     for &id in &chunk.ids {
@@ -94,16 +116,21 @@ pub fn band_keys(chunk: &BandKeys) -> Vec<u8> {
         previous = id;
     }
     for &key in &chunk.keys {
-        out.extend_from_slice(&key.to_le_bytes());
+        out.extend_from_slice(&((key >> 8) as u32).to_le_bytes());
+    }
+    out.extend(chunk.keys.iter().map(|&key| key as u8));
+    for &word in &chunk.nibbles {
+        out.extend_from_slice(&word.to_le_bytes());
     }
     out
 }
 
-/// Reads a postings chunk's band keys back, `bands` per document, into
-/// `out` (its buffers are reused).
-pub fn read_band_keys(mut bytes: &[u8], bands: usize, out: &mut BandKeys) -> Result<()> {
+/// Reads a postings chunk back, `bands` keys and `row` words of nibbles per
+/// document, into `out` (its buffers are reused).
+pub fn read_postings(mut bytes: &[u8], bands: usize, row: usize, out: &mut Postings) -> Result<()> {
     out.ids.clear();
     out.keys.clear();
+    out.nibbles.clear();
     let count = read_varint(&mut bytes)?;
     if count > bytes.len() as u64 {
         bail!("postings chunk is truncated");
@@ -115,13 +142,21 @@ pub fn read_band_keys(mut bytes: &[u8], bands: usize, out: &mut BandKeys) -> Res
             .ok_or_else(|| anyhow::anyhow!("postings chunk holds a bad id"))?;
         out.ids.push(id);
     }
-    if bytes.len() != out.ids.len() * bands * 4 {
+    let keys = out.ids.len() * bands;
+    let words = out.ids.len() * row;
+    if bytes.len() != keys * 5 + words * 8 {
         bail!("postings chunk does not hold the band keys it announces");
     }
-    out.keys.extend(
-        bytes
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+    let (high, rest) = bytes.split_at(keys * 4);
+    let (low, nibbles) = rest.split_at(keys);
+    out.keys
+        .extend(high.chunks_exact(4).zip(low).map(|(c, &l)| {
+            (u64::from(u32::from_le_bytes([c[0], c[1], c[2], c[3]])) << 8) | u64::from(l)
+        }));
+    out.nibbles.extend(
+        nibbles
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])),
     );
     Ok(())
 }
@@ -231,19 +266,27 @@ mod tests {
 
     #[test]
     fn postings_round_trip() {
-        let chunk = BandKeys {
+        let chunk = Postings {
             ids: vec![3, 4, 900, 1 << 40],
-            keys: (0..12).map(|k| k * 0x1234_5677).collect(),
+            keys: (0..12).map(|k| k * 0x12_3456_7789 % (1 << 40)).collect(),
+            nibbles: (0..8).map(|k| k * 0x0123_4567_89ab_cdef).collect(),
         };
-        let bytes = band_keys(&chunk);
-        let mut back = BandKeys::default();
-        read_band_keys(&bytes, 3, &mut back).unwrap();
+        let bytes = postings(&chunk);
+        let mut back = Postings::default();
+        read_postings(&bytes, 3, 2, &mut back).unwrap();
         assert_eq!(back, chunk);
-        assert_eq!(back.of(2), &chunk.keys[6..9]);
-        assert!(read_band_keys(&bytes, 4, &mut back).is_err());
-        assert!(read_band_keys(&bytes[..bytes.len() - 1], 3, &mut back).is_err());
-        read_band_keys(&band_keys(&BandKeys::default()), 3, &mut back).unwrap();
-        assert_eq!(back, BandKeys::default());
+        assert_eq!(back.keys_of(2), &chunk.keys[6..9]);
+        assert_eq!(back.nibbles_of(3), &chunk.nibbles[6..8]);
+        assert!(read_postings(&bytes, 4, 2, &mut back).is_err());
+        assert!(read_postings(&bytes, 3, 1, &mut back).is_err());
+        assert!(read_postings(&bytes[..bytes.len() - 1], 3, 2, &mut back).is_err());
+        read_postings(&postings(&Postings::default()), 3, 2, &mut back).unwrap();
+        assert_eq!(back, Postings::default());
+        let mut fewer = chunk.clone();
+        fewer.remove(1);
+        assert_eq!(fewer.ids, [3, 900, 1 << 40]);
+        assert_eq!(fewer.keys_of(1), &chunk.keys[6..9]);
+        assert_eq!(fewer.nibbles_of(1), &chunk.nibbles[4..6]);
 
         let counts = vec![(1, 1), (u64::MAX - 3, 70_000), (u64::MAX, 2)];
         let bytes = sentence_counts(&counts);

@@ -18,15 +18,16 @@
 //!   sentences and shingles (see [`codec`]), all verification needs.
 //! - `band_keys` and `sentence_counts`: postings, one row each per chunk of
 //!   up to [`CHUNK_DOCS`] consecutive documents of a batch, keyed by the
-//!   chunk's first document id: the 32-bit band keys of every document,
-//!   and how many of the chunk's documents hold each sentence.
+//!   chunk's first document id: the 40-bit band keys and the signature
+//!   nibbles of every document, and how many of the chunk's documents hold
+//!   each sentence.
 //!
 //! Why postings in chunks rather than a B-tree row per band key: adding a
 //! batch then writes a few large rows instead of 64 small ones per
 //! document inserted all over one big tree (a batch into a large index
 //! rewrote most of that tree's pages), and a query reads the postings
 //! through once, probing each key against its batch's keys in memory (see
-//! [`probe`]): about 256 bytes of band keys per indexed document, read in
+//! [`probe`]): about 384 bytes per indexed document, read in
 //! order, instead of a B-tree descent per band of every batch document.
 //! The cost of a query grows with the index, at a rate measured in the
 //! benchmark.
@@ -47,7 +48,7 @@ pub use parameters::IndexParameters;
 pub use probe::Probe;
 pub use write::{NewDoc, Writer};
 
-use crate::candidates::Banding;
+use crate::candidates::{nibble_words, nibbles, Banding};
 use crate::group::Completeness;
 use crate::shingle::Sentences;
 use crate::sketch::Signature;
@@ -58,19 +59,20 @@ pub const APPLICATION_ID: i32 = 0x4e44_4458;
 /// The layout version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 2;
 
-/// The postings key of one band of a document: the upper 32 bits of the
-/// band's key. Why 32 bits: at 64 bands a stored key matches a query's by
-/// chance about once in 67 probes of a million documents, and such a
-/// candidate is dropped by the signature estimate, as chance candidates
-/// are anyway.
-pub fn band_key(banding: Banding, signature: &Signature, band: usize) -> u32 {
-    (banding.key(&signature.0, band) >> 32) as u32
+/// The postings key of one band of a document: the upper 40 bits of the
+/// band's key. Why 40 bits: a query's batch key matches a stored one by
+/// chance with probability 2^-40, about 600 times for a batch of 10,000
+/// against a million documents at 64 bands; each such candidate costs a
+/// read of its stored signature, which drops it. At 32 bits it was 150,000
+/// reads, most of a query's time.
+pub fn band_key(banding: Banding, signature: &Signature, band: usize) -> u64 {
+    banding.key(&signature.0, band) >> 24
 }
 
 /// How a band key is probed: the key above its band, so that the same key
 /// in two bands never matches.
-pub fn probe_key(key: u32, band: usize) -> u64 {
-    (u64::from(key) << 32) | band as u64
+pub fn probe_key(key: u64, band: usize) -> u64 {
+    (key << 24) | band as u64
 }
 
 /// Documents in one postings chunk, at most. A chunk of band keys is then
@@ -236,11 +238,14 @@ impl Index {
                 path.display()
             )
         })?;
-        // Per connection, not stored in the file. Why a larger page cache
-        // than SQLite's 2 MB: a batch inserts 64 LSH rows per document into
-        // one B-tree, and a query looks up as many keys; with the upper
-        // levels of that tree cached, each costs a page read or none.
-        conn.pragma_update(None, "cache_size", -256 * 1024)?;
+        // Per connection, not stored in the file. Why 32 MB of page cache
+        // rather than SQLite's 2 MB: an add inserts into the fingerprint and
+        // path indexes at random places, and a query reads documents by id;
+        // with the upper levels of those trees cached, each costs a page
+        // read or none. Why not more: the postings, most of what a query
+        // reads, are read once (256 MB made a query no faster, and its
+        // memory three times larger).
+        conn.pragma_update(None, "cache_size", -32 * 1024)?;
         // Multi-row inserts keep a statement journal (to undo a statement
         // that fails halfway); in memory it costs no file writes.
         conn.pragma_update(None, "temp_store", "MEMORY")?;
@@ -285,14 +290,24 @@ impl Index {
     }
 
     /// Every `(value, document)` where a band of a stored document has a
-    /// key of `keys` (as [`probe_key`]), unsorted and with repeats. Reads
-    /// the index's band keys through once; they are probed on the worker
-    /// threads.
-    pub fn band_matches<V>(&self, keys: &Probe<V>) -> Result<Vec<(V, i64)>>
+    /// key of `keys` (as [`probe_key`]) and `plausible(value, nibbles)`
+    /// holds for the document's signature nibbles; unsorted, with repeats.
+    /// Reads the index's postings through once; they are probed on the
+    /// worker threads.
+    ///
+    /// Why the nibbles: most band matches are documents that share a
+    /// sentence or two with a batch document; checked here, they are
+    /// dropped without reading their signatures from all over the file.
+    pub fn band_matches<V>(
+        &self,
+        keys: &Probe<V>,
+        plausible: impl Fn(V, &[u64]) -> bool + Sync,
+    ) -> Result<Vec<(V, i64)>>
     where
         V: Copy + Ord + Send + Sync,
     {
         let bands = self.parameters.banding().bands;
+        let row = nibble_words(self.parameters.permutations);
         let mut found = Vec::new();
         if keys.is_empty() {
             return Ok(found);
@@ -301,12 +316,16 @@ impl Index {
             let matched: Vec<Vec<(V, i64)>> = blobs
                 .par_iter()
                 .map(|blob| -> Result<Vec<(V, i64)>> {
-                    let mut chunk = codec::BandKeys::default();
-                    codec::read_band_keys(blob, bands, &mut chunk)?;
+                    let mut chunk = codec::Postings::default();
+                    codec::read_postings(blob, bands, row, &mut chunk)?;
                     let mut out = Vec::new();
                     for (i, &id) in chunk.ids.iter().enumerate() {
-                        for (band, &key) in chunk.of(i).iter().enumerate() {
-                            out.extend(keys.get(probe_key(key, band)).map(|v| (v, id)));
+                        for (band, &key) in chunk.keys_of(i).iter().enumerate() {
+                            out.extend(
+                                keys.get(probe_key(key, band))
+                                    .filter(|&v| plausible(v, chunk.nibbles_of(i)))
+                                    .map(|v| (v, id)),
+                            );
                         }
                     }
                     Ok(out)
@@ -482,7 +501,8 @@ impl Index {
                 wrong.push(format!("{chunk} overlaps another or is empty"));
             }
             previous = previous.max(last);
-            let mut expected = codec::BandKeys::default();
+            let row = nibble_words(self.parameters.permutations);
+            let mut expected = codec::Postings::default();
             let mut held: Vec<u64> = Vec::new();
             let mut docs = in_range.query([first, last])?;
             while let Some(doc) = docs.next()? {
@@ -499,17 +519,18 @@ impl Index {
                 expected
                     .keys
                     .extend((0..banding.bands).map(|b| band_key(banding, &signature, b)));
+                expected.nibbles.extend(nibbles(&signature.0));
                 hashes.sort_unstable();
                 hashes.dedup();
                 held.extend(hashes);
             }
             covered += expected.ids.len() as i64;
-            let mut stored = codec::BandKeys::default();
-            match codec::read_band_keys(&keys, banding.bands, &mut stored) {
+            let mut stored = codec::Postings::default();
+            match codec::read_postings(&keys, banding.bands, row, &mut stored) {
                 Err(err) => wrong.push(format!("{chunk}: {err}")),
                 Ok(()) if stored != expected => wrong.push(format!(
-                    "{chunk}: its band keys ({} documents) are not those of the stored \
-                     signatures ({} documents)",
+                    "{chunk}: its band keys and nibbles ({} documents) are not those of \
+                     the stored signatures ({} documents)",
                     stored.ids.len(),
                     expected.ids.len()
                 )),

@@ -9,6 +9,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::{band_key, codec, is_busy, Index, CHUNK_DOCS, WRITER_WAIT};
+use crate::candidates::{nibble_words, nibbles};
 use crate::group::Completeness;
 use crate::shingle::Sentences;
 use crate::sketch::Signature;
@@ -35,9 +36,11 @@ pub struct Writer<'a> {
     batch: i64,
     added: u64,
     bands: super::Banding,
+    /// Band keys and words of nibbles per document in a postings chunk.
+    shape: (usize, usize),
     /// The postings of documents stored and not yet written: their ids and
     /// band keys, and their distinct sentences (all together).
-    pending: codec::BandKeys,
+    pending: codec::Postings,
     pending_sentences: Vec<u64>,
 }
 
@@ -69,7 +72,8 @@ impl Index {
             batch,
             added: 0,
             bands,
-            pending: codec::BandKeys::default(),
+            shape: (bands.bands, nibble_words(self.parameters.permutations)),
+            pending: codec::Postings::default(),
             pending_sentences: Vec::new(),
         })
     }
@@ -109,6 +113,7 @@ impl Writer<'_> {
         self.pending
             .keys
             .extend((0..self.bands.bands).map(|band| band_key(self.bands, doc.signature, band)));
+        self.pending.nibbles.extend(nibbles(&doc.signature.0));
         self.pending_sentences
             .extend_from_slice(doc.distinct_sentences);
         self.added += 1;
@@ -144,7 +149,7 @@ impl Writer<'_> {
         ids.dedup();
         // The postings chunks the documents are in, changed in memory and
         // written back once each.
-        let mut chunks: BTreeMap<i64, (codec::BandKeys, Vec<(u64, u32)>)> = BTreeMap::new();
+        let mut chunks: BTreeMap<i64, (codec::Postings, Vec<(u64, u32)>)> = BTreeMap::new();
         for &id in &ids {
             let first: i64 = self
                 .tx
@@ -156,14 +161,12 @@ impl Writer<'_> {
                 .ok_or_else(|| anyhow!("document {id} is in no postings chunk"))?;
             let (keys, counts) = match chunks.entry(first) {
                 Entry::Occupied(chunk) => chunk.into_mut(),
-                Entry::Vacant(slot) => slot.insert(read_chunk(&self.tx, self.bands.bands, first)?),
+                Entry::Vacant(slot) => slot.insert(read_chunk(&self.tx, self.shape, first)?),
             };
             let Ok(at) = keys.ids.binary_search(&id) else {
                 bail!("document {id} is missing from its postings chunk");
             };
-            let bands = self.bands.bands;
-            keys.ids.remove(at);
-            keys.keys.drain(at * bands..(at + 1) * bands);
+            keys.remove(at);
             for hash in self.distinct_sentences(id)? {
                 match counts.binary_search_by_key(&hash, |&(h, _)| h) {
                     Ok(i) if counts[i].1 > 0 => counts[i].1 -= 1,
@@ -182,7 +185,7 @@ impl Writer<'_> {
             } else {
                 self.tx.execute(
                     "UPDATE band_keys SET data = ?2 WHERE first = ?1",
-                    params![first, codec::band_keys(&keys)],
+                    params![first, codec::postings(&keys)],
                 )?;
                 self.tx.execute(
                     "UPDATE sentence_counts SET data = ?2 WHERE first = ?1",
@@ -230,13 +233,13 @@ impl Writer<'_> {
             .collect();
         self.tx.execute(
             "INSERT INTO band_keys (first, last, data) VALUES (?1, ?2, ?3)",
-            params![first, last, codec::band_keys(&self.pending)],
+            params![first, last, codec::postings(&self.pending)],
         )?;
         self.tx.execute(
             "INSERT INTO sentence_counts (first, data) VALUES (?1, ?2)",
             params![first, codec::sentence_counts(&counts)],
         )?;
-        self.pending = codec::BandKeys::default();
+        self.pending = codec::Postings::default();
         self.pending_sentences.clear();
         Ok(())
     }
@@ -260,17 +263,17 @@ impl Writer<'_> {
 /// A postings chunk, read back whole.
 fn read_chunk(
     tx: &Transaction<'_>,
-    bands: usize,
+    (bands, row): (usize, usize),
     first: i64,
-) -> Result<(codec::BandKeys, Vec<(u64, u32)>)> {
+) -> Result<(codec::Postings, Vec<(u64, u32)>)> {
     let (keys, counts): (Vec<u8>, Vec<u8>) = tx.query_row(
         "SELECT b.data, s.data FROM band_keys b, sentence_counts s \
          WHERE b.first = ?1 AND s.first = ?1",
         [first],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let mut chunk = (codec::BandKeys::default(), Vec::new());
-    codec::read_band_keys(&keys, bands, &mut chunk.0)
+    let mut chunk = (codec::Postings::default(), Vec::new());
+    codec::read_postings(&keys, bands, row, &mut chunk.0)
         .and_then(|()| codec::read_sentence_counts(&counts, &mut chunk.1))
         .with_context(|| format!("the postings chunk starting at document {first} is damaged"))?;
     Ok(chunk)

@@ -8,8 +8,8 @@
 //!    its LSH band keys (probed with every band key in the index's postings,
 //!    read through once), and paired within the batch by the scan's
 //!    candidate search;
-//! 3. candidates from the index are filtered by their stored signatures
-//!    (and only the [`candidates::MAX_BUCKET`] nearest kept per batch
+//! 3. candidates from the index are filtered by the signature nibbles kept
+//!    in the postings, then by their stored signatures (and only the [`candidates::MAX_BUCKET`] nearest kept per batch
 //!    text, so chrome shared by thousands of indexed pages stays cheap),
 //!    then the remaining pairs are verified on exact shingle sets, the
 //!    index's read from its stored bodies;
@@ -212,11 +212,20 @@ impl Query<'_> {
                 (probe_key(key, b), class)
             }));
         }
-        let mut found = self.index.band_matches(&Probe::new(keys))?;
-        found.sort_unstable();
-        found.dedup();
         let floor = verify::jaccard_floor(&self.config.verify);
         let min = candidates::min_estimate(floor, self.config.sketch.permutations);
+        let min_agree = candidates::min_agree(min, self.config.sketch.permutations);
+        let nibbles: Vec<Vec<u64>> = (0..self.classes.reps.len() as u32)
+            .map(|class| candidates::nibbles(&self.whole(class).signature.0).collect())
+            .collect();
+        let mut found = self
+            .index
+            .band_matches(&Probe::new(keys), |class, stored| {
+                candidates::nibbles_agree(&nibbles[class as usize], stored) >= min_agree
+            })?;
+
+        found.sort_unstable();
+        found.dedup();
         let mut signatures = HashMap::new();
         let mut pairs = Vec::new();
         for run in found.chunk_by(|a, b| a.0 == b.0) {
