@@ -237,7 +237,19 @@ enum Wb {
     Other,
 }
 
-fn word_class(byte: u8) -> Wb {
+/// The word-break class of every byte, computed once (bytes above ASCII
+/// never reach the ASCII path).
+static WORD_CLASSES: [Wb; 256] = {
+    let mut table = [Wb::Other; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        table[byte] = word_class(byte as u8);
+        byte += 1;
+    }
+    table
+};
+
+const fn word_class(byte: u8) -> Wb {
     match byte {
         b'a'..=b'z' | b'A'..=b'Z' => Wb::Letter,
         b'0'..=b'9' => Wb::Numeric,
@@ -250,39 +262,53 @@ fn word_class(byte: u8) -> Wb {
 }
 
 /// The words of an ASCII sentence, exactly as `unicode_words` would give
-/// them (a unit test holds the two equal), without its table lookups.
+/// them (a unit test holds the two equal), in one pass over its bytes with
+/// one table lookup per byte.
 fn ascii_words<'a>(sentence: &'a str, mut emit: impl FnMut(&'a str)) {
     let bytes = sentence.as_bytes();
-    let at = |i: usize| bytes.get(i).map_or(Wb::Other, |&b| word_class(b));
+    let class = |i: usize| {
+        bytes
+            .get(i)
+            .map_or(Wb::Other, |&b| WORD_CLASSES[b as usize])
+    };
     let wordy = |c: Wb| matches!(c, Wb::Letter | Wb::Numeric | Wb::Connector);
     let mut i = 0;
     while i < bytes.len() {
-        if !wordy(at(i)) {
+        let first = WORD_CLASSES[bytes[i] as usize];
+        if !wordy(first) {
             i += 1;
             continue;
         }
         let start = i;
+        // The class of the byte before `j`, and whether the word so far
+        // holds a letter or digit (a run of `_` alone is not a word).
+        let (mut prev, mut alphanumeric) = (first, first != Wb::Connector);
         let mut j = i + 1;
         while j < bytes.len() {
-            let (prev, cur, next) = (at(j - 1), at(j), at(j + 1));
+            let cur = WORD_CLASSES[bytes[j] as usize];
+            if wordy(cur) {
+                alphanumeric |= cur != Wb::Connector;
+                prev = cur;
+                j += 1;
+                continue;
+            }
             // A letter-mid-letter or digit-mid-digit run stays one word.
+            let next = class(j + 1);
             let letters = prev == Wb::Letter
                 && matches!(cur, Wb::MidLetter | Wb::MidBoth)
                 && next == Wb::Letter;
             let digits = prev == Wb::Numeric
                 && matches!(cur, Wb::MidNum | Wb::MidBoth)
                 && next == Wb::Numeric;
-            if wordy(cur) {
-                j += 1;
-            } else if letters || digits {
-                j += 2;
-            } else {
+            if !(letters || digits) {
                 break;
             }
+            alphanumeric = true;
+            prev = next;
+            j += 2;
         }
-        let word = &sentence[start..j];
-        if word.bytes().any(|b| b.is_ascii_alphanumeric()) {
-            emit(word);
+        if alphanumeric {
+            emit(&sentence[start..j]);
         }
         i = j;
     }

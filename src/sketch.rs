@@ -37,8 +37,14 @@ pub struct Signatures {
 impl Signatures {
     /// An empty table for signatures of `width` values.
     pub fn new(width: usize) -> Self {
+        Signatures::with_capacity(width, 0)
+    }
+
+    /// An empty table with room for `rows` signatures, so filling it
+    /// never moves it.
+    pub fn with_capacity(width: usize, rows: usize) -> Self {
         Signatures {
-            values: Vec::new(),
+            values: Vec::with_capacity(width * rows),
             width,
         }
     }

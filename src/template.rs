@@ -12,6 +12,8 @@
 //! whole text. Documents with identical text count once, so a thousand
 //! copies of one article do not turn it into a template.
 
+use rayon::slice::ParallelSliceMut;
+
 /// How much a sentence found in exactly `min_docs` documents weighs next to
 /// an ordinary one.
 ///
@@ -40,7 +42,8 @@ impl Templates {
             return Templates::default();
         }
         let mut all: Vec<u64> = documents.flatten().copied().collect();
-        all.sort_unstable();
+        // On every worker: a scan waits for this count before pairing.
+        all.par_sort_unstable();
         let (hashes, documents) = all
             .chunk_by(|a, b| a == b)
             .filter(|run| run.len() >= min_docs)

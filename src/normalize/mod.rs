@@ -56,6 +56,13 @@ pub struct Removed {
     pub text: String,
 }
 
+/// Compiles the rule table's patterns (tens of milliseconds, Unicode
+/// classes being large). Otherwise the first article to need them compiles
+/// them while every other thread waits for it.
+pub fn prepare() {
+    rules::compile();
+}
+
 /// Normalizes one article, without saying what was removed: the scan's
 /// path, which would otherwise copy every removed line of every document
 /// only to drop it.
@@ -268,12 +275,14 @@ fn push_folded(sentence: &str, out: &mut String) {
     }
     let start = out.len();
     if sentence.is_ascii() {
-        // Lower-cased straight into the output: no copy of the sentence.
+        // Lower-cased in place in the output: no copy of the sentence.
         for word in sentence.split_ascii_whitespace() {
             if out.len() > start {
                 out.push(' ');
             }
-            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            let at = out.len();
+            out.push_str(word);
+            out[at..].make_ascii_lowercase();
         }
     } else {
         // Full Unicode lowercasing (not ASCII-only), then the one fold

@@ -192,6 +192,15 @@ static DATELINE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 /// The longest place name and agency name of a dateline, in characters.
 const MAX_DATELINE_NAME: usize = 32;
 
+/// Compiles every built-in pattern now rather than on first use.
+pub(crate) fn compile() {
+    LazyLock::force(&ANCHORED);
+    LazyLock::force(&FLOATING);
+    LazyLock::force(&NEEDLES);
+    LazyLock::force(&INLINE);
+    LazyLock::force(&DATELINE_PREFIX);
+}
+
 /// Removes links and addresses from a line; reports whether any were found.
 pub(crate) fn strip_links(line: &str) -> Option<String> {
     // Cheap test first: every pattern above needs a slash (schemes, host

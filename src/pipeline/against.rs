@@ -191,7 +191,8 @@ impl Query<'_> {
 
     /// Candidate pairs of classes within the batch, as a scan finds them.
     fn batch_pairs(&self) -> Vec<(u32, u32)> {
-        let mut signatures = Signatures::new(self.config.sketch.permutations);
+        let mut signatures =
+            Signatures::with_capacity(self.config.sketch.permutations, self.classes.reps.len());
         for &d in &self.classes.reps {
             signatures.push(&self.docs[d].signature);
         }

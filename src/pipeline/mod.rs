@@ -93,7 +93,7 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
         classes.reps.iter().map(|&d| docs[d].sentences.as_slice()),
         config.verify.template_docs,
     );
-    let mut signatures = Signatures::new(config.sketch.permutations);
+    let mut signatures = Signatures::with_capacity(config.sketch.permutations, classes.reps.len());
     for &d in &classes.reps {
         signatures.push(&docs[d].signature);
     }
@@ -139,7 +139,12 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
 /// Walks the input and starts the tally with what the walk passed over or
 /// could not walk (and "no files" when it found nothing at all).
 fn walk(config: &Config) -> (input::Walk, Tally) {
-    let mut walk = input::walk(&config.input);
+    // The normalizer's patterns are compiled on another thread meanwhile:
+    // the walk is a serial start, and the compiling would be one too.
+    let mut walk = std::thread::scope(|scope| {
+        scope.spawn(crate::normalize::prepare);
+        input::walk(&config.input)
+    });
     let mut tally = Tally::default();
     for (path, reason) in &walk.skipped {
         tally.skip(path, *reason);
