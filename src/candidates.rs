@@ -137,8 +137,15 @@ fn band_pairs(
 ) -> Vec<(u32, u32)> {
     let entries = sorted_keys(signatures, banding, band);
     let mut out = Vec::new();
+    // One buffer for every bucket: most buckets hold one item, and an
+    // allocation each cost more than pairing them.
+    let mut members: Vec<u32> = Vec::new();
     for bucket in entries.chunk_by(|x, y| x.0 == y.0) {
-        let mut members: Vec<u32> = bucket.iter().map(|&(_, item)| item).collect();
+        if bucket.len() == 1 {
+            continue;
+        }
+        members.clear();
+        members.extend(bucket.iter().map(|&(_, item)| item));
         let reach = if members.len() <= MAX_BUCKET {
             members.len()
         } else {

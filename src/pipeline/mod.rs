@@ -111,9 +111,7 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
         &templates,
         &mut tally.problems,
     );
-    for doc in &mut docs {
-        doc.kept = None;
-    }
+    docs.par_iter_mut().for_each(|doc| doc.kept = None);
     let edges: Vec<(u32, u32)> = pairs
         .par_iter()
         .filter(|&&(a, b)| {
@@ -133,6 +131,11 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
         template_sentences: templates.len(),
         started,
     };
+    // Freeing every document's vectors is serial work that nothing waits
+    // for (about 10 ms at 20,000 documents): it runs on a thread of its own
+    // while the report is written, and a process that exits first leaves
+    // it to the operating system.
+    std::thread::spawn(move || drop((docs, sets, signatures, pairs, edges, classes)));
     finish(config, banding, &walk, tally, groups, counted, progress)
 }
 
