@@ -191,11 +191,11 @@ impl Query<'_> {
 
     /// Candidate pairs of classes within the batch, as a scan finds them.
     fn batch_pairs(&self) -> Vec<(u32, u32)> {
-        let mut signatures =
-            Signatures::with_capacity(self.config.sketch.permutations, self.classes.reps.len());
-        for &d in &self.classes.reps {
-            signatures.push(&self.docs[d].signature);
-        }
+        let signatures = Signatures::gather(
+            self.config.sketch.permutations,
+            self.classes.reps.len(),
+            |i| &self.docs[self.classes.reps[i]].signature,
+        );
         let floor = verify::jaccard_floor(&self.config.verify);
         let min = candidates::min_estimate(floor, self.config.sketch.permutations);
         candidates::pairs(&signatures, self.banding, min)

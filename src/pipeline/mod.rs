@@ -93,10 +93,9 @@ pub fn run(config: &Config, progress: &Progress) -> Report {
         classes.reps.iter().map(|&d| docs[d].sentences.as_slice()),
         config.verify.template_docs,
     );
-    let mut signatures = Signatures::with_capacity(config.sketch.permutations, classes.reps.len());
-    for &d in &classes.reps {
-        signatures.push(&docs[d].signature);
-    }
+    let signatures = Signatures::gather(config.sketch.permutations, classes.reps.len(), |i| {
+        &docs[classes.reps[i]].signature
+    });
     let floor = verify::jaccard_floor(&config.verify);
     let min_estimate = candidates::min_estimate(floor, config.sketch.permutations);
     let pairs = candidates::pairs(&signatures, banding, min_estimate);
