@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex};
 
 use ignore::overrides::OverrideBuilder;
 use ignore::WalkBuilder;
+use rayon::slice::ParallelSliceMut;
 
 use crate::config::{InputFormat, InputOptions};
 use crate::corpus::{Problem, ProblemKind, SkipReason, Source};
@@ -78,7 +79,7 @@ pub fn walk(options: &InputOptions) -> Walk {
     let mut out = walker.out;
     // Why sort: ids, grouping and output must not depend on the order the
     // file system or the user listed things in.
-    out.sources.sort_by(|a, b| a.display.cmp(&b.display));
+    out.sources.par_sort_by(|a, b| a.display.cmp(&b.display));
     out.skipped.sort();
     out
 }

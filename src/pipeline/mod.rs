@@ -491,20 +491,26 @@ struct Classes {
 
 impl Classes {
     fn of(docs: &[Doc]) -> Self {
-        let mut order: Vec<usize> = (0..docs.len()).collect();
-        order.sort_by_key(|&d| (docs[d].fingerprint, d));
+        // The keys copied out first: sorting by `docs[d].fingerprint` read
+        // the documents in random order at every comparison.
+        let mut order: Vec<(u128, usize)> = docs
+            .iter()
+            .enumerate()
+            .map(|(d, doc)| (doc.fingerprint, d))
+            .collect();
+        order.par_sort_unstable();
         let mut of_doc = vec![0; docs.len()];
         let mut reps: Vec<usize> = Vec::new();
-        for run in order.chunk_by(|&x, &y| docs[x].fingerprint == docs[y].fingerprint) {
-            for &d in run {
+        for run in order.chunk_by(|x, y| x.0 == y.0) {
+            for &(_, d) in run {
                 of_doc[d] = reps.len() as u32;
             }
-            reps.push(run[0]);
+            reps.push(run[0].1);
         }
         // Renumber classes by their first document so class ids, like
         // document ids, follow path order.
         let mut by_rep: Vec<u32> = (0..reps.len() as u32).collect();
-        by_rep.sort_by_key(|&c| reps[c as usize]);
+        by_rep.par_sort_unstable_by_key(|&c| reps[c as usize]);
         let mut renumber = vec![0; reps.len()];
         for (new, &old) in by_rep.iter().enumerate() {
             renumber[old as usize] = new as u32;
