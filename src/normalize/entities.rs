@@ -56,7 +56,9 @@ const NAMED: &[(&str, char)] = &[
 pub(crate) fn decode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find(['&', '<']) {
+    // A byte search: both are ASCII, so where one is found is a character
+    // boundary, and a search for a set of chars decodes every character.
+    while let Some(at) = rest.bytes().position(|b| b == b'&' || b == b'<') {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
         let consumed = if rest.starts_with('&') {

@@ -100,14 +100,14 @@ fn normalize(
 /// Step 1: character unification. Plain ASCII text without carriage returns
 /// or control characters (most of any English corpus) is borrowed untouched.
 fn fold_characters(raw: &str) -> Cow<'_, str> {
-    let decoded = if raw.contains(['&', '<']) {
-        Cow::Owned(entities::decode(raw))
+    let (markup, mut plain) = scan_bytes(raw);
+    let decoded = if markup {
+        let decoded = entities::decode(raw);
+        plain = scan_bytes(&decoded).1;
+        Cow::Owned(decoded)
     } else {
         Cow::Borrowed(raw)
     };
-    let plain = decoded
-        .bytes()
-        .all(|b| b.is_ascii() && (b >= b' ' || b == b'\n' || b == b'\t'));
     if plain {
         return decoded;
     }
@@ -127,6 +127,29 @@ fn fold_characters(raw: &str) -> Cow<'_, str> {
         out.push(fold_char(c));
     }
     Cow::Owned(out)
+}
+
+/// Whether a text holds `&` or `<` (HTML remnants maybe), and whether it is
+/// plain: ASCII without carriage returns or control characters. One pass,
+/// without branches, which the compiler turns into vector instructions.
+fn scan_bytes(text: &str) -> (bool, bool) {
+    let (mut markup, mut odd) = (0_u8, 0_u8);
+    let mut chunks = text.as_bytes().chunks_exact(32);
+    let mut look = |b: u8| {
+        // `|` and `&` on flags, not `||` and `&&`: no branch per byte.
+        markup |= u8::from(b == b'&') | u8::from(b == b'<');
+        odd |= u8::from(b >= 0x80)
+            | (u8::from(b < b' ') & u8::from(b != b'\n') & u8::from(b != b'\t'));
+    };
+    for chunk in chunks.by_ref() {
+        for &b in chunk {
+            look(b);
+        }
+    }
+    for &b in chunks.remainder() {
+        look(b);
+    }
+    (markup != 0, odd == 0)
 }
 
 /// Characters that change nothing a reader sees: zero-width spaces and
