@@ -213,7 +213,8 @@ pub fn nibble_words(width: usize) -> usize {
 }
 
 /// The lowest four bits of each of a signature's values, sixteen to a
-/// word (see [`LowBits`]); the index keeps them beside its band keys.
+/// word (why: see the scan's prefilter, `LowBits`); the index keeps them
+/// beside its band keys.
 pub fn nibbles(values: &[u32]) -> impl Iterator<Item = u64> + '_ {
     (0..nibble_words(values.len())).map(move |w| {
         values
