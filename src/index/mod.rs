@@ -12,7 +12,8 @@
 //! - `meta`: the format marker, its version and the parameters (JSON);
 //!   the file's SQLite `application_id` is [`APPLICATION_ID`] as well.
 //! - `batches`: one row per `index add` that added something.
-//! - `docs`: per document its path as given, the batch, the 128-bit
+//! - `docs`: per document its path as given (with its line and id for a
+//!   record of a JSON Lines file), the batch, the 128-bit
 //!   fingerprint of its shingle set (unique: the same text is stored once),
 //!   its shingle and word counts, its MinHash signature, and its body: its
 //!   sentences and shingles (see [`codec`]), all verification needs.
@@ -102,6 +103,8 @@ CREATE TABLE docs (
     words INTEGER NOT NULL,
     signature BLOB NOT NULL,
     path TEXT NOT NULL,
+    line INTEGER,
+    record TEXT,
     body BLOB NOT NULL
 );
 CREATE INDEX docs_path ON docs (path);
@@ -131,6 +134,10 @@ pub struct Index {
 pub struct StoredDoc {
     /// The path it was added under.
     pub path: String,
+    /// Its line, for a record of a JSON Lines file.
+    pub line: Option<u64>,
+    /// Its record's id field, if it had one.
+    pub id: Option<String>,
     /// Its shingle and word counts.
     pub completeness: Completeness,
     /// Its sentences and shingles.
@@ -397,16 +404,28 @@ impl Index {
 
     /// A stored document, whole.
     pub fn document(&self, doc: i64) -> Result<StoredDoc> {
-        let (path, shingles, words, body): (String, i64, i64, Vec<u8>) = self
+        type Row = (String, Option<i64>, Option<String>, i64, i64, Vec<u8>);
+        let (path, line, id, shingles, words, body): Row = self
             .conn
-            .prepare_cached("SELECT path, shingles, words, body FROM docs WHERE id = ?1")?
+            .prepare_cached(
+                "SELECT path, line, record, shingles, words, body FROM docs WHERE id = ?1",
+            )?
             .query_row([doc], |row| {
-                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                    row.get(5)?,
+                ))
             })?;
         let sentences = codec::sentences(&body, words as usize)
             .with_context(|| format!("document {doc} ({path}) is damaged"))?;
         Ok(StoredDoc {
             path,
+            line: line.map(|l| l as u64),
+            id,
             completeness: Completeness {
                 shingles: shingles as usize,
                 words: words as usize,

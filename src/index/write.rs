@@ -18,6 +18,10 @@ use crate::sketch::Signature;
 pub struct NewDoc<'a> {
     /// Its path as given.
     pub path: &'a str,
+    /// Its line, for a record of a JSON Lines file.
+    pub line: Option<u64>,
+    /// Its record's id field, if it had one.
+    pub id: Option<&'a str>,
     /// Fingerprint of its shingle set.
     pub fingerprint: u128,
     /// Shingle and word counts.
@@ -93,8 +97,8 @@ impl Writer<'_> {
             .tx
             .prepare_cached(
                 "INSERT OR IGNORE INTO docs \
-                 (batch, fingerprint, shingles, words, signature, path, body) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 (batch, fingerprint, shingles, words, signature, path, line, record, body) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?
             .execute(params![
                 self.batch,
@@ -103,6 +107,8 @@ impl Writer<'_> {
                 doc.completeness.words as i64,
                 codec::signature(doc.signature),
                 doc.path,
+                doc.line.map(|l| l as i64),
+                doc.id,
                 codec::body(doc.sentences),
             ])?;
         if stored == 0 {

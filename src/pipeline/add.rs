@@ -2,8 +2,9 @@
 //! whole in one read, then stored in the index in one transaction.
 //!
 //! Files are analysed in parallel, a chunk at a time, and stored in path
-//! order, so memory stays bounded by a chunk whatever the batch's size and
-//! document ids follow path order. A document whose text is in the index
+//! order (the records of a JSON Lines file in line order, streamed a chunk
+//! at a time), so memory stays bounded by a chunk whatever the batch's size
+//! and document ids follow path and line order. A document whose text is in the index
 //! already (same shingle-set fingerprint, from an earlier batch or from
 //! earlier in this one) is counted and not stored again.
 
@@ -13,14 +14,18 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use anyhow::Result;
 use rayon::prelude::*;
 
-use super::{skip_counts, whole, NotRead};
+use super::{skip_counts, Analysed, NotRead};
+use crate::config::Config;
 use crate::config::InputOptions;
+use crate::corpus::{label, Source};
 use crate::corpus::{Problem, SkipReason};
 use crate::index::{Index, NewDoc};
+use crate::input::{self, Found};
 use crate::progress::Progress;
 use crate::sketch::Hashers;
 
-/// Files analysed in parallel before their documents are stored.
+/// Files, or records of a JSON Lines file, analysed in parallel before
+/// their documents are stored.
 const CHUNK: usize = 1024;
 
 /// What `index add` did.
@@ -42,6 +47,28 @@ pub struct Added {
     pub elapsed_seconds: f64,
 }
 
+/// Reads and analyses plain files (`files` index `sources`) in parallel.
+fn analyse_files<'s>(
+    sources: &'s [Source],
+    files: &[usize],
+    config: &Config,
+    hashers: &Hashers,
+    progress: &Progress,
+) -> Vec<(&'s Source, Analysed)> {
+    files
+        .par_iter()
+        .flat_map_iter(|&i| {
+            let source = &sources[i];
+            let mut found = Vec::with_capacity(1);
+            input::read(source, &config.input, None, &mut |f| found.push(f));
+            progress.step();
+            found
+                .into_iter()
+                .map(move |f| (source, super::analysed(f, config, hashers)))
+        })
+        .collect()
+}
+
 /// Adds the files under `input` to the index as one batch.
 pub fn add(
     index: &mut Index,
@@ -59,34 +86,67 @@ pub fn add(
         ..Added::default()
     };
     progress.stage("adding", walk.sources.len());
-    // Files are analysed a chunk ahead on the worker threads while this
+    // Articles are analysed a chunk ahead on the worker threads while this
     // thread stores the previous chunk, so storing costs little wall time
-    // on top of reading.
+    // on top of reading. A chunk is up to CHUNK plain files, or up to CHUNK
+    // records of one JSON Lines file (read as a stream, so a dump of any
+    // size is held a chunk at a time).
     let (send, receive) = mpsc::sync_channel(1);
     let (sources, config_ref, hashers_ref) = (&walk.sources, &config, &hashers);
     std::thread::scope(|scope| -> Result<()> {
         scope.spawn(move || {
-            for chunk in sources.chunks(CHUNK) {
-                let analysed: Vec<_> = chunk
-                    .par_iter()
-                    .map(|source| {
-                        let result = whole(source, config_ref, hashers_ref);
-                        progress.step();
-                        result
-                    })
-                    .collect();
-                if send.send((chunk, analysed)).is_err() {
-                    // Storing failed; its error is being reported.
+            let mut plain: Vec<usize> = Vec::new();
+            // False once storing has failed: its error is being reported.
+            let mut open = true;
+            // Indexes of plain files waiting to be analysed.
+            let flush_plain = |plain: &mut Vec<usize>, open: &mut bool| {
+                let chunk = analyse_files(sources, plain, config_ref, hashers_ref, progress);
+                plain.clear();
+                *open = *open && send.send(chunk).is_ok();
+            };
+            for (i, source) in sources.iter().enumerate() {
+                if !open {
                     break;
                 }
+                if !source.jsonl {
+                    plain.push(i);
+                    if plain.len() == CHUNK {
+                        flush_plain(&mut plain, &mut open);
+                    }
+                    continue;
+                }
+                flush_plain(&mut plain, &mut open);
+                let mut records: Vec<Found> = Vec::new();
+                let flush_records = |records: &mut Vec<Found>, open: &mut bool| {
+                    let chunk: Vec<_> = records
+                        .par_drain(..)
+                        .map(|f| (source, super::analysed(f, config_ref, hashers_ref)))
+                        .collect();
+                    *open = *open && send.send(chunk).is_ok();
+                };
+                input::read(source, &config_ref.input, None, &mut |found| {
+                    if open {
+                        records.push(found);
+                        if records.len() == CHUNK {
+                            flush_records(&mut records, &mut open);
+                        }
+                    }
+                });
+                flush_records(&mut records, &mut open);
+                progress.step();
+            }
+            if open && !plain.is_empty() {
+                flush_plain(&mut plain, &mut open);
             }
         });
-        for (chunk, analysed) in receive {
-            for (source, result) in chunk.iter().zip(analysed) {
-                match result {
+        for chunk in receive {
+            for (source, analysed) in chunk {
+                match analysed.result {
                     Ok((doc, _lossy)) => {
                         let stored = writer.insert(&NewDoc {
                             path: &source.display,
+                            line: analysed.line,
+                            id: analysed.id.as_deref(),
                             fingerprint: doc.fingerprint,
                             completeness: doc.completeness,
                             signature: &doc.signature,
@@ -95,7 +155,9 @@ pub fn add(
                         })?;
                         out.known += u64::from(!stored);
                     }
-                    Err(NotRead::Skip(reason)) => tally.skip(&source.display, reason),
+                    Err(NotRead::Skip(reason)) => {
+                        tally.skip(&label(&source.display, analysed.line), reason)
+                    }
                     Err(NotRead::Failed(problem)) => tally.problems.push(problem),
                 }
             }

@@ -1,8 +1,9 @@
 //! `scan --against INDEX`: a batch checked against an index and against
 //! itself, reported like a scan.
 //!
-//! 1. every batch file is read once and analysed whole (a batch is a day's
-//!    scrape, so its shingles are kept in memory: about 2 KB an article);
+//! 1. every batch file (or JSON Lines record) is read once and analysed
+//!    whole (a batch is a day's scrape, so its shingles are kept in memory:
+//!    about 2 KB an article);
 //! 2. batch documents with identical shingle sets form exact classes; each
 //!    class is looked up by fingerprint (an exact copy in the index) and by
 //!    its LSH band keys (probed with every band key in the index's postings,
@@ -28,13 +29,13 @@ use std::time::Instant;
 use anyhow::Result;
 use rayon::prelude::*;
 
-use super::{finish, walk, whole, Classes, Counted, Doc, NotRead, WholeDoc};
+use super::{finish, walk, wholes, Analysed, Classes, Counted, Doc, NotRead, WholeDoc};
 use crate::candidates::{self, Banding};
 use crate::config::Config;
-use crate::corpus::Record;
+use crate::corpus::{label, Record};
 use crate::evidence;
 use crate::group::{self, Completeness};
-use crate::index::{band_key, probe_key, Index, Probe};
+use crate::index::{band_key, probe_key, Index, Probe, StoredDoc};
 use crate::progress::Progress;
 use crate::report::{Group, Member, Report};
 use crate::sketch::{Hashers, Signatures};
@@ -61,33 +62,33 @@ pub fn against(config: &Config, index: &Index, progress: &Progress) -> Result<Re
         .sources
         .par_iter()
         .map(|source| {
-            let result = whole(source, config, &hashers);
+            let found = wholes(source, config, &hashers);
             progress.step();
-            result
+            found
         })
         .collect();
     let mut docs: Vec<Doc> = Vec::new();
     let mut wholes: Vec<WholeDoc> = Vec::new();
-    for (source, result) in analysed.into_iter().enumerate() {
-        match result {
-            Ok((doc, lossy)) => {
-                tally.lossy += usize::from(lossy);
-                docs.push(Doc {
-                    record: Record {
-                        source,
-                        line: None,
-                        id: None,
-                    },
-                    fingerprint: doc.fingerprint,
-                    completeness: doc.completeness,
-                    signature: doc.signature.clone(),
-                    sentences: doc.distinct.clone(),
-                    kept: None,
-                });
-                wholes.push(doc);
+    for (source, found) in analysed.into_iter().enumerate() {
+        for Analysed { line, id, result } in found {
+            match result {
+                Ok((doc, lossy)) => {
+                    tally.lossy += usize::from(lossy);
+                    docs.push(Doc {
+                        record: Record { source, line, id },
+                        fingerprint: doc.fingerprint,
+                        completeness: doc.completeness,
+                        signature: doc.signature.clone(),
+                        sentences: doc.distinct.clone(),
+                        kept: None,
+                    });
+                    wholes.push(doc);
+                }
+                Err(NotRead::Skip(reason)) => {
+                    tally.skip(&label(&walk.sources[source].display, line), reason)
+                }
+                Err(NotRead::Failed(problem)) => tally.problems.push(problem),
             }
-            Err(NotRead::Skip(reason)) => tally.skip(&walk.sources[source].display, reason),
-            Err(NotRead::Failed(problem)) => tally.problems.push(problem),
         }
     }
 
@@ -154,6 +155,15 @@ pub fn against(config: &Config, index: &Index, progress: &Progress) -> Result<Re
     ))
 }
 
+/// What a group needs to know of a member, from the batch or the index.
+struct Info<'a> {
+    fingerprint: u128,
+    path: &'a str,
+    line: Option<u64>,
+    id: Option<&'a str>,
+    completeness: Completeness,
+}
+
 /// The state of one query.
 struct Query<'a> {
     index: &'a Index,
@@ -166,7 +176,7 @@ struct Query<'a> {
     exact: Vec<Option<i64>>,
     /// Stored documents read so far: fingerprint, path, completeness and
     /// sentences.
-    stored: BTreeMap<i64, (u128, String, Completeness, crate::shingle::Sentences)>,
+    stored: BTreeMap<i64, (u128, StoredDoc)>,
 }
 
 impl Query<'_> {
@@ -176,7 +186,7 @@ impl Query<'_> {
         match n {
             Node::Batch(d) => self.docs[d].sentences.clone(),
             Node::Indexed(id) => {
-                let mut hashes = self.stored[&id].3.hashes.clone();
+                let mut hashes = self.stored[&id].1.sentences.hashes.clone();
                 hashes.sort_unstable();
                 hashes.dedup();
                 hashes
@@ -267,8 +277,7 @@ impl Query<'_> {
         if !self.stored.contains_key(&id) {
             let doc = self.index.document(id)?;
             let fingerprint = doc.sentences.clone().shingled(|_| 1.0).set.fingerprint();
-            self.stored
-                .insert(id, (fingerprint, doc.path, doc.completeness, doc.sentences));
+            self.stored.insert(id, (fingerprint, doc));
         }
         Ok(())
     }
@@ -295,7 +304,7 @@ impl Query<'_> {
         }
         for &(class, id) in outer {
             wanted.extend(&self.whole(class).distinct);
-            wanted.extend(&self.stored[&id].3.hashes);
+            wanted.extend(&self.stored[&id].1.sentences.hashes);
         }
         let wanted: Vec<u64> = wanted.into_iter().collect();
         let stored = self.index.sentence_docs(&wanted)?;
@@ -330,8 +339,9 @@ impl Query<'_> {
             out.entry(doc.fingerprint)
                 .or_insert_with(|| weigh(&doc.sentences));
         }
-        for (fingerprint, _, _, sentences) in self.stored.values() {
-            out.entry(*fingerprint).or_insert_with(|| weigh(sentences));
+        for (fingerprint, doc) in self.stored.values() {
+            out.entry(*fingerprint)
+                .or_insert_with(|| weigh(&doc.sentences));
         }
         Ok(out)
     }
@@ -355,7 +365,8 @@ impl Query<'_> {
                 Node::Batch(_) => None,
             })
             .collect();
-        indexed.sort_unstable_by(|a, b| self.stored[a].1.cmp(&self.stored[b].1).then(a.cmp(b)));
+        let place = |id: &i64| (&self.stored[id].1.path, self.stored[id].1.line, *id);
+        indexed.sort_unstable_by(|a, b| place(a).cmp(&place(b)));
         indexed.dedup();
         nodes.extend(indexed.into_iter().map(Node::Indexed));
         let number: HashMap<Node, u32> = nodes
@@ -364,16 +375,27 @@ impl Query<'_> {
             .map(|(i, &n)| (n, i as u32))
             .collect();
         let numbered: Vec<(u32, u32)> = edges.iter().map(|(a, b)| (number[a], number[b])).collect();
-        let info = |n: Node| -> (u128, &str, Completeness) {
+        let info = |n: Node| -> Info<'_> {
             match n {
-                Node::Batch(d) => (
-                    self.docs[d].fingerprint,
-                    sources[self.docs[d].record.source].display.as_str(),
-                    self.docs[d].completeness,
-                ),
+                Node::Batch(d) => {
+                    let doc = &self.docs[d];
+                    Info {
+                        fingerprint: doc.fingerprint,
+                        path: sources[doc.record.source].display.as_str(),
+                        line: doc.record.line,
+                        id: doc.record.id.as_deref(),
+                        completeness: doc.completeness,
+                    }
+                }
                 Node::Indexed(id) => {
-                    let (fp, path, completeness, _) = &self.stored[&id];
-                    (*fp, path.as_str(), *completeness)
+                    let (fingerprint, doc) = &self.stored[&id];
+                    Info {
+                        fingerprint: *fingerprint,
+                        path: doc.path.as_str(),
+                        line: doc.line,
+                        id: doc.id.as_deref(),
+                        completeness: doc.completeness,
+                    }
                 }
             }
         };
@@ -381,21 +403,27 @@ impl Query<'_> {
             .into_iter()
             .map(|members| {
                 let rep =
-                    nodes[group::representative(&members, |m| info(nodes[m as usize]).2) as usize];
-                let (rep_fp, rep_path, _) = info(rep);
+                    nodes[group::representative(&members, |m| info(nodes[m as usize]).completeness)
+                        as usize];
+                let rep_info = info(rep);
+                let rep_fp = rep_info.fingerprint;
                 let rep_sentences = self.distinct(rep);
                 let mut members: Vec<Node> = members.iter().map(|&m| nodes[m as usize]).collect();
-                members.sort_by(|&a, &b| {
-                    (a != rep, info(a).1, matches!(a, Node::Indexed(_))).cmp(&(
-                        b != rep,
-                        info(b).1,
-                        matches!(b, Node::Indexed(_)),
-                    ))
-                });
+                let order = |n: Node| {
+                    let at = info(n);
+                    (n != rep, at.path, at.line, matches!(n, Node::Indexed(_)))
+                };
+                members.sort_by(|&a, &b| order(a).cmp(&order(b)));
                 let members = members
                     .into_iter()
                     .map(|n| {
-                        let (fp, path, completeness) = info(n);
+                        let Info {
+                            fingerprint: fp,
+                            path,
+                            line,
+                            id,
+                            completeness,
+                        } = info(n);
                         let (jaccard, containment) = if fp == rep_fp {
                             (1.0, 1.0)
                         } else {
@@ -404,8 +432,8 @@ impl Query<'_> {
                         };
                         Member {
                             path: path.to_string(),
-                            line: None,
-                            id: None,
+                            line,
+                            id: id.map(str::to_string),
                             fingerprint: fp,
                             jaccard,
                             containment,
@@ -419,15 +447,18 @@ impl Query<'_> {
                     .collect();
                 Group {
                     id: 0,
-                    representative: rep_path.to_string(),
+                    representative: rep_info.path.to_string(),
                     new: true,
                     members,
                 }
             })
             .collect();
         groups.sort_by(|a, b| {
-            (&a.representative, a.members[0].indexed)
-                .cmp(&(&b.representative, b.members[0].indexed))
+            (&a.representative, a.members[0].line, a.members[0].indexed).cmp(&(
+                &b.representative,
+                b.members[0].line,
+                b.members[0].indexed,
+            ))
         });
         for (i, group) in groups.iter_mut().enumerate() {
             group.id = i + 1;

@@ -384,18 +384,35 @@ struct WholeDoc {
     sentences: Sentences,
 }
 
-/// Reads and analyses one file whole (one read, no second pass), for the
-/// index commands. They take one article per file: a JSON Lines source is
-/// refused with a problem naming it, rather than stored as one article.
-fn whole(source: &Source, config: &Config, hashers: &Hashers) -> Result<(WholeDoc, bool), NotRead> {
-    if source.jsonl {
-        return Err(NotRead::Failed(Problem::new(
-            &source.display,
-            ProblemKind::Io,
-            "JSON Lines input is not supported by the index commands; give one article per file",
-        )));
+/// One article of a source analysed whole, for the index commands.
+struct Analysed {
+    /// Its line and id, for a record of a JSON Lines source.
+    line: Option<u64>,
+    id: Option<String>,
+    result: Result<(WholeDoc, bool), NotRead>,
+}
+
+/// Reads one source and analyses every article in it whole (one read, no
+/// second pass), in order, for the index commands; a JSON Lines source's
+/// records are analysed in parallel batches, as a scan's are.
+fn wholes(source: &Source, config: &Config, hashers: &Hashers) -> Vec<Analysed> {
+    each_batched(source, config, None, |found| {
+        analysed(found, config, hashers)
+    })
+}
+
+/// One article found in a source, analysed whole.
+fn analysed(found: Found, config: &Config, hashers: &Hashers) -> Analysed {
+    Analysed {
+        line: found.line,
+        id: found.id,
+        result: whole(found.loaded, config, hashers),
     }
-    let (canonical, lossy) = match input::read_one(source, &config.input, None) {
+}
+
+/// Analyses one loaded article whole.
+fn whole(loaded: Loaded, config: &Config, hashers: &Hashers) -> Result<(WholeDoc, bool), NotRead> {
+    let (canonical, lossy) = match loaded {
         Loaded::Text { text, lossy } => (normalize::article(&text, &config.normalize).text, lossy),
         Loaded::Skip(reason) => return Err(NotRead::Skip(reason)),
         Loaded::Failed(problem) => return Err(NotRead::Failed(problem)),

@@ -555,24 +555,87 @@ fn a_query_verifies_few_of_many_pages_that_share_chrome() {
     assert!(pairs <= 100, "{pairs} candidate pairs verified");
 }
 
-/// The index stores one article per file: a JSON Lines dump is refused
-/// with a message naming it, in `index add` and in `scan --against`, and
-/// the rest of the batch still counts.
+/// JSON Lines dumps go into the index record by record: stored with their
+/// file, line and id, reported under them by `scan --against`, a bad line
+/// named as a problem while the rest is stored, and removed by the file's
+/// path.
 #[test]
-fn json_lines_input_is_refused_by_the_index_commands() {
+fn json_lines_records_are_indexed_and_queried_by_path_line_and_id() {
     let dir = TestDir::new("index-jsonl");
-    batch(&dir, "today", 60, 2);
+    // Yesterday's dump: three records (one a bad line), and a plain file.
+    let record =
+        |seed: u64, id: &str| serde_json::json!({"id": id, "text": article(seed, 4)}).to_string();
+    dir.create(
+        "archive/dump.jsonl",
+        format!("{}\n{{not json\n{}\n", record(70, "a1"), record(71, "a2")),
+    );
+    batch(&dir, "archive", 72, 1);
+    dir.run(&["index", "create", "news.idx"]).expect_code(0);
+    let out = dir.run(&[
+        "index",
+        "add",
+        "news.idx",
+        "archive",
+        "--id-field",
+        "id",
+        "--quiet",
+    ]);
+    // The bad line is a problem naming it; the rest is stored.
+    out.expect_code(2).expect_stderr("archive/dump.jsonl:2");
+    assert!(out.stdout.contains("added 3 articles"), "{}", out.stdout);
+    same("documents", &3, &documents(&dir, "news.idx"));
+
+    // Today's dump holds a copy of record a2 and a new article.
     dir.create(
         "today/dump.jsonl",
-        format!("{}\n", serde_json::json!({"text": article(61, 4)})),
+        format!("{}\n{}\n", record(80, "b1"), record(71, "b2")),
     );
-    dir.run(&["index", "create", "news.idx"]).expect_code(0);
-    let out = dir.run(&["index", "add", "news.idx", "today"]);
-    out.expect_code(2)
-        .expect_stderr("today/dump.jsonl: JSON Lines input is not supported by the index");
-    same("documents", &2, &documents(&dir, "news.idx"));
-    let query = run_query(&dir, &["scan", "--against", "news.idx", "today"]);
-    query
-        .expect_code(2)
-        .expect_stderr("today/dump.jsonl: JSON Lines input is not supported by the index");
+    let out = run_query(
+        &dir,
+        &[
+            "scan",
+            "--against",
+            "news.idx",
+            "today",
+            "--id-field",
+            "id",
+            "--format",
+            "json",
+        ],
+    );
+    out.expect_code(1);
+    let report = out.json();
+    let groups = report["groups"].as_array().unwrap();
+    same("groups", &1, &groups.len());
+    let members: Vec<(String, u64, String, bool)> = groups[0]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["path"].as_str().unwrap().to_string(),
+                m["line"].as_u64().unwrap(),
+                m["id"].as_str().unwrap().to_string(),
+                m["indexed"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    let mut expected = vec![
+        ("archive/dump.jsonl".to_string(), 3, "a2".to_string(), true),
+        ("today/dump.jsonl".to_string(), 2, "b2".to_string(), false),
+    ];
+    let mut got = members.clone();
+    got.sort();
+    expected.sort();
+    same("members", &expected, &got);
+
+    // Removing by path removes every record of that file.
+    let removed = dir.run(&["index", "remove", "news.idx", "archive/dump.jsonl"]);
+    removed.expect_code(0);
+    same(
+        "remove output",
+        "removed 2 articles\n",
+        removed.stdout.as_str(),
+    );
+    same("documents", &1, &documents(&dir, "news.idx"));
 }
