@@ -21,7 +21,6 @@
 use anyhow::{bail, Result};
 
 use crate::shingle::Sentences;
-use crate::sketch::Signature;
 
 /// A document's sentences and shingles as one blob.
 pub fn body(sentences: &Sentences) -> Vec<u8> {
@@ -192,24 +191,6 @@ pub fn read_sentence_counts(mut bytes: &[u8], out: &mut Vec<(u64, u32)>) -> Resu
     Ok(())
 }
 
-/// A signature as a blob of `u32`s.
-pub fn signature(signature: &Signature) -> Vec<u8> {
-    signature.0.iter().flat_map(|v| v.to_le_bytes()).collect()
-}
-
-/// Reads a signature of `width` values back.
-pub fn read_signature(bytes: &[u8], width: usize) -> Result<Signature> {
-    if bytes.len() != width * 4 {
-        bail!("signature of {} bytes, expected {}", bytes.len(), width * 4);
-    }
-    Ok(Signature(
-        bytes
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect(),
-    ))
-}
-
 fn varint(out: &mut Vec<u8>, mut value: u64) {
     while value >= 0x80 {
         out.push((value as u8) | 0x80);
@@ -259,9 +240,6 @@ mod tests {
         let empty = Sentences::default();
         assert_eq!(sentences(&body(&empty), 0).unwrap(), empty);
         assert!(sentences(&body(&original)[..20], 3).is_err());
-        let sig = Signature(vec![1, u32::MAX, 7]);
-        assert_eq!(read_signature(&signature(&sig), 3).unwrap(), sig);
-        assert!(read_signature(&signature(&sig), 4).is_err());
     }
 
     #[test]

@@ -15,7 +15,7 @@
 //! - `docs`: per document its path as given (with its line and id for a
 //!   record of a JSON Lines file), the batch, the 128-bit
 //!   fingerprint of its shingle set (unique: the same text is stored once),
-//!   its shingle and word counts, its MinHash signature, and its body: its
+//!   its shingle and word counts, and its body: its
 //!   sentences and shingles (see [`codec`]), all verification needs.
 //! - `band_keys` and `sentence_counts`: postings, one row each per chunk of
 //!   up to [`CHUNK_DOCS`] consecutive documents of a batch, keyed by the
@@ -52,7 +52,7 @@ pub use write::{NewDoc, Writer};
 use crate::candidates::{nibble_words, nibbles, Banding};
 use crate::group::Completeness;
 use crate::shingle::Sentences;
-use crate::sketch::Signature;
+use crate::sketch::{Hashers, Signature};
 
 /// The SQLite `application_id` of a newsdedup index ("NDDX").
 pub const APPLICATION_ID: i32 = 0x4e44_4458;
@@ -101,7 +101,6 @@ CREATE TABLE docs (
     fingerprint BLOB NOT NULL UNIQUE,
     shingles INTEGER NOT NULL,
     words INTEGER NOT NULL,
-    signature BLOB NOT NULL,
     path TEXT NOT NULL,
     line INTEGER,
     record TEXT,
@@ -393,15 +392,6 @@ impl Index {
         Ok(())
     }
 
-    /// The signature of a stored document.
-    pub fn signature(&self, doc: i64) -> Result<Signature> {
-        let blob: Vec<u8> = self
-            .conn
-            .prepare_cached("SELECT signature FROM docs WHERE id = ?1")?
-            .query_row([doc], |row| row.get(0))?;
-        codec::read_signature(&blob, self.parameters.permutations)
-    }
-
     /// A stored document, whole.
     pub fn document(&self, doc: i64) -> Result<StoredDoc> {
         type Row = (String, Option<i64>, Option<String>, i64, i64, Vec<u8>);
@@ -456,7 +446,8 @@ impl Index {
     }
 
     /// SQLite's own integrity check plus the index's invariants: the
-    /// postings hold exactly the band keys of the stored signatures and the
+    /// postings hold exactly the band keys of the documents' signatures
+    /// (computed again from their stored shingles) and the
     /// sentences of the stored bodies, every document in one chunk, and the
     /// batch counts add up. Returns what is wrong (nothing when the index
     /// is sound).
@@ -500,13 +491,15 @@ impl Index {
     /// make; returns how many documents the chunks cover.
     fn check_postings(&self, wrong: &mut Vec<String>) -> Result<i64> {
         let banding = self.parameters.banding();
+        let nibble_row = nibble_words(self.parameters.permutations);
+        let hashers = Hashers::new(&self.parameters.sketch());
         let mut chunks = self.conn.prepare(
             "SELECT b.first, b.last, b.data, s.data FROM band_keys b \
              LEFT JOIN sentence_counts s ON s.first = b.first ORDER BY b.first",
         )?;
-        let mut in_range = self.conn.prepare(
-            "SELECT id, signature, words, body FROM docs WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
-        )?;
+        let mut in_range = self
+            .conn
+            .prepare("SELECT id, words, body FROM docs WHERE id BETWEEN ?1 AND ?2 ORDER BY id")?;
         let mut rows = chunks.query([])?;
         let (mut covered, mut previous) = (0_i64, 0_i64);
         while let Some(row) = rows.next()? {
@@ -520,36 +513,31 @@ impl Index {
                 wrong.push(format!("{chunk} overlaps another or is empty"));
             }
             previous = previous.max(last);
-            let row = nibble_words(self.parameters.permutations);
             let mut expected = codec::Postings::default();
             let mut held: Vec<u64> = Vec::new();
             let mut docs = in_range.query([first, last])?;
             while let Some(doc) = docs.next()? {
                 let id: i64 = doc.get(0)?;
-                let signature = codec::read_signature(
-                    doc.get_ref(1)?.as_blob()?,
-                    self.parameters.permutations,
-                )?;
-                let words: i64 = doc.get(2)?;
-                let mut hashes = codec::sentences(doc.get_ref(3)?.as_blob()?, words as usize)
-                    .with_context(|| format!("document {id} is damaged"))?
-                    .hashes;
+                let words: i64 = doc.get(1)?;
+                let sentences = codec::sentences(doc.get_ref(2)?.as_blob()?, words as usize)
+                    .with_context(|| format!("document {id} is damaged"))?;
+                let shingled = sentences.shingled(|_| 1.0);
+                let signature = hashers.signature(&shingled.set);
+                let hashes = shingled.sentences;
                 expected.ids.push(id);
                 expected
                     .keys
                     .extend((0..banding.bands).map(|b| band_key(banding, &signature, b)));
                 expected.nibbles.extend(nibbles(&signature.0));
-                hashes.sort_unstable();
-                hashes.dedup();
                 held.extend(hashes);
             }
             covered += expected.ids.len() as i64;
             let mut stored = codec::Postings::default();
-            match codec::read_postings(&keys, banding.bands, row, &mut stored) {
+            match codec::read_postings(&keys, banding.bands, nibble_row, &mut stored) {
                 Err(err) => wrong.push(format!("{chunk}: {err}")),
                 Ok(()) if stored != expected => wrong.push(format!(
                     "{chunk}: its band keys and nibbles ({} documents) are not those of \
-                     the stored signatures ({} documents)",
+                     the stored documents' signatures ({} documents)",
                     stored.ids.len(),
                     expected.ids.len()
                 )),

@@ -68,6 +68,15 @@ impl IndexParameters {
         }
     }
 
+    /// The sketch settings.
+    pub fn sketch(&self) -> SketchOptions {
+        SketchOptions {
+            permutations: self.permutations,
+            seed: self.minhash_seed,
+            bands: Some(self.bands),
+        }
+    }
+
     /// A configuration that reads `input` with these parameters.
     pub fn config(&self, input: InputOptions, threads: usize) -> Result<Config> {
         let strip_lines = self
@@ -83,11 +92,7 @@ impl IndexParameters {
                 min_words: self.min_words,
                 seed: self.shingle_seed,
             },
-            sketch: SketchOptions {
-                permutations: self.permutations,
-                seed: self.minhash_seed,
-                bands: Some(self.bands),
-            },
+            sketch: self.sketch(),
             verify: VerifyOptions {
                 threshold: self.threshold,
                 containment: self.containment,

@@ -26,7 +26,8 @@ pub struct NewDoc<'a> {
     pub fingerprint: u128,
     /// Shingle and word counts.
     pub completeness: Completeness,
-    /// Its MinHash signature.
+    /// Its MinHash signature (for its postings; not stored, as it is made
+    /// again from the shingles whenever needed).
     pub signature: &'a Signature,
     /// Its sentences and shingles.
     pub sentences: &'a Sentences,
@@ -97,15 +98,14 @@ impl Writer<'_> {
             .tx
             .prepare_cached(
                 "INSERT OR IGNORE INTO docs \
-                 (batch, fingerprint, shingles, words, signature, path, line, record, body) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 (batch, fingerprint, shingles, words, path, line, record, body) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(params![
                 self.batch,
                 &doc.fingerprint.to_be_bytes()[..],
                 doc.completeness.shingles as i64,
                 doc.completeness.words as i64,
-                codec::signature(doc.signature),
                 doc.path,
                 doc.line.map(|l| l as i64),
                 doc.id,

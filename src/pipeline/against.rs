@@ -96,6 +96,7 @@ pub fn against(config: &Config, index: &Index, progress: &Progress) -> Result<Re
     let classes = Classes::of(&docs);
     let mut query = Query {
         index,
+        hashers: &hashers,
         config,
         banding,
         docs: &docs,
@@ -167,6 +168,7 @@ struct Info<'a> {
 /// The state of one query.
 struct Query<'a> {
     index: &'a Index,
+    hashers: &'a Hashers,
     config: &'a Config,
     banding: Banding,
     docs: &'a [Doc],
@@ -247,7 +249,10 @@ impl Query<'_> {
                     continue;
                 }
                 if let Entry::Vacant(slot) = signatures.entry(id) {
-                    slot.insert(self.index.signature(id)?);
+                    // Made again from the stored shingles: the index does
+                    // not keep signatures (a fifth of its size).
+                    let doc = self.index.document(id)?;
+                    slot.insert(self.hashers.signature(&doc.sentences.shingled(|_| 1.0).set));
                 }
                 let estimate = self.whole(class).signature.estimate(&signatures[&id]);
                 if estimate >= min {
