@@ -93,13 +93,23 @@ impl Postings {
         &self.nibbles[i * row..(i + 1) * row]
     }
 
-    /// Drops the `i`th document.
-    pub fn remove(&mut self, i: usize) {
-        let bands = self.keys.len() / self.ids.len().max(1);
-        let row = self.nibbles.len() / self.ids.len().max(1);
-        self.ids.remove(i);
-        self.keys.drain(i * bands..(i + 1) * bands);
-        self.nibbles.drain(i * row..(i + 1) * row);
+    /// Keeps the documents whose id `keep` accepts, in one pass.
+    pub fn retain(&mut self, keep: impl Fn(i64) -> bool) {
+        let n = self.ids.len().max(1);
+        let (bands, row) = (self.keys.len() / n, self.nibbles.len() / n);
+        let mut kept = 0;
+        for i in 0..self.ids.len() {
+            if keep(self.ids[i]) {
+                self.ids[kept] = self.ids[i];
+                self.keys
+                    .copy_within(i * bands..(i + 1) * bands, kept * bands);
+                self.nibbles.copy_within(i * row..(i + 1) * row, kept * row);
+                kept += 1;
+            }
+        }
+        self.ids.truncate(kept);
+        self.keys.truncate(kept * bands);
+        self.nibbles.truncate(kept * row);
     }
 }
 
@@ -158,6 +168,14 @@ pub fn read_postings(mut bytes: &[u8], bands: usize, row: usize, out: &mut Posti
             .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])),
     );
     Ok(())
+}
+
+/// How many times each hash occurs in `sorted`, as `(hash, count)`.
+pub fn counted(sorted: &[u64]) -> Vec<(u64, u32)> {
+    sorted
+        .chunk_by(|a, b| a == b)
+        .map(|run| (run[0], run.len() as u32))
+        .collect()
 }
 
 /// A chunk's sentence counts (sorted by hash) as one blob.
@@ -261,10 +279,12 @@ mod tests {
         read_postings(&postings(&Postings::default()), 3, 2, &mut back).unwrap();
         assert_eq!(back, Postings::default());
         let mut fewer = chunk.clone();
-        fewer.remove(1);
-        assert_eq!(fewer.ids, [3, 900, 1 << 40]);
-        assert_eq!(fewer.keys_of(1), &chunk.keys[6..9]);
-        assert_eq!(fewer.nibbles_of(1), &chunk.nibbles[4..6]);
+        fewer.retain(|id| id != 4 && id != 3);
+        assert_eq!(fewer.ids, [900, 1 << 40]);
+        assert_eq!(fewer.keys_of(0), &chunk.keys[6..9]);
+        assert_eq!(fewer.nibbles_of(1), &chunk.nibbles[6..8]);
+        fewer.retain(|_| false);
+        assert_eq!(fewer, Postings::default());
 
         let counts = vec![(1, 1), (u64::MAX - 3, 70_000), (u64::MAX, 2)];
         let bytes = sentence_counts(&counts);

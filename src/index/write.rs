@@ -2,14 +2,13 @@
 //! so a process killed at any moment leaves the index exactly as it was
 //! before or after the change.
 
-use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 use anyhow::{anyhow, bail, Context, Result};
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 
-use super::{band_key, codec, is_busy, Index, CHUNK_DOCS, WRITER_WAIT};
-use crate::candidates::{nibble_words, nibbles};
+use super::{codec, is_busy, push_postings, Index, CHUNK_DOCS, WRITER_WAIT};
+use crate::candidates::nibble_words;
 use crate::group::Completeness;
 use crate::shingle::Sentences;
 use crate::sketch::Signature;
@@ -115,11 +114,7 @@ impl Writer<'_> {
             return Ok(false);
         }
         let id = self.tx.last_insert_rowid();
-        self.pending.ids.push(id);
-        self.pending
-            .keys
-            .extend((0..self.bands.bands).map(|band| band_key(self.bands, doc.signature, band)));
-        self.pending.nibbles.extend(nibbles(&doc.signature.0));
+        push_postings(&mut self.pending, self.bands, id, doc.signature);
         self.pending_sentences
             .extend_from_slice(doc.distinct_sentences);
         self.added += 1;
@@ -153,50 +148,44 @@ impl Writer<'_> {
         }
         ids.sort_unstable();
         ids.dedup();
-        // The postings chunks the documents are in, changed in memory and
-        // written back once each.
-        let mut chunks: BTreeMap<i64, (codec::Postings, Vec<(u64, u32)>)> = BTreeMap::new();
+        // The documents grouped by the postings chunk they are in; each chunk
+        // is then changed once: dropped when all its documents go, or
+        // written again without them, under its new first and last ids.
+        let mut by_chunk: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
         for &id in &ids {
-            let first: i64 = self
+            let (first, _): (i64, i64) = self
                 .tx
                 .prepare_cached(
-                    "SELECT first FROM band_keys WHERE first <= ?1 ORDER BY first DESC LIMIT 1",
+                    "SELECT first, last FROM band_keys WHERE first <= ?1 \
+                     ORDER BY first DESC LIMIT 1",
                 )?
-                .query_row([id], |r| r.get(0))
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?
+                .filter(|&(_, last)| id <= last)
                 .ok_or_else(|| anyhow!("document {id} is in no postings chunk"))?;
-            let (keys, counts) = match chunks.entry(first) {
-                Entry::Occupied(chunk) => chunk.into_mut(),
-                Entry::Vacant(slot) => slot.insert(read_chunk(&self.tx, self.shape, first)?),
-            };
-            let Ok(at) = keys.ids.binary_search(&id) else {
-                bail!("document {id} is missing from its postings chunk");
-            };
-            keys.remove(at);
-            for hash in self.distinct_sentences(id)? {
-                match counts.binary_search_by_key(&hash, |&(h, _)| h) {
-                    Ok(i) if counts[i].1 > 0 => counts[i].1 -= 1,
-                    _ => bail!("a sentence of document {id} is missing from its postings"),
-                }
-            }
-            counts.retain(|&(_, n)| n > 0);
-            self.tx.execute("DELETE FROM docs WHERE id = ?1", [id])?;
+            by_chunk.entry(first).or_default().push(id);
         }
-        for (first, (keys, counts)) in chunks {
-            if keys.ids.is_empty() {
-                self.tx
-                    .execute("DELETE FROM band_keys WHERE first = ?1", [first])?;
-                self.tx
-                    .execute("DELETE FROM sentence_counts WHERE first = ?1", [first])?;
-            } else {
-                self.tx.execute(
-                    "UPDATE band_keys SET data = ?2 WHERE first = ?1",
-                    params![first, codec::postings(&keys)],
-                )?;
-                self.tx.execute(
-                    "UPDATE sentence_counts SET data = ?2 WHERE first = ?1",
-                    params![first, codec::sentence_counts(&counts)],
-                )?;
+        for (first, gone) in by_chunk {
+            let (mut keys, mut counts) = read_chunk(&self.tx, self.shape, first)?;
+            if let Some(id) = gone.iter().find(|id| keys.ids.binary_search(id).is_err()) {
+                bail!("document {id} is missing from its postings chunk");
+            }
+            self.tx
+                .execute("DELETE FROM band_keys WHERE first = ?1", [first])?;
+            self.tx
+                .execute("DELETE FROM sentence_counts WHERE first = ?1", [first])?;
+            if gone.len() < keys.ids.len() {
+                keys.retain(|id| gone.binary_search(&id).is_err());
+                let mut lost: Vec<u64> = Vec::new();
+                for &id in &gone {
+                    lost.extend(self.distinct_sentences(id)?);
+                }
+                uncount(&mut counts, lost)
+                    .with_context(|| format!("the postings chunk of document {first}"))?;
+                self.write_chunk(&keys, &counts)?;
+            }
+            for &id in &gone {
+                self.tx.execute("DELETE FROM docs WHERE id = ?1", [id])?;
             }
         }
         self.tx.execute(
@@ -224,28 +213,30 @@ impl Writer<'_> {
         Ok(hashes)
     }
 
-    /// Writes the postings of the documents stored since the last chunk as
-    /// one chunk (still inside the transaction).
-    fn write_pending(&mut self) -> Result<()> {
-        let (Some(&first), Some(&last)) = (self.pending.ids.first(), self.pending.ids.last())
-        else {
-            return Ok(());
-        };
-        self.pending_sentences.sort_unstable();
-        let counts: Vec<(u64, u32)> = self
-            .pending_sentences
-            .chunk_by(|a, b| a == b)
-            .map(|run| (run[0], run.len() as u32))
-            .collect();
+    /// Writes one postings chunk (not empty), keyed by its first document.
+    fn write_chunk(&self, keys: &codec::Postings, counts: &[(u64, u32)]) -> Result<()> {
+        let (first, last) = (keys.ids[0], keys.ids[keys.ids.len() - 1]);
         self.tx.execute(
             "INSERT INTO band_keys (first, last, data) VALUES (?1, ?2, ?3)",
-            params![first, last, codec::postings(&self.pending)],
+            params![first, last, codec::postings(keys)],
         )?;
         self.tx.execute(
             "INSERT INTO sentence_counts (first, data) VALUES (?1, ?2)",
-            params![first, codec::sentence_counts(&counts)],
+            params![first, codec::sentence_counts(counts)],
         )?;
-        self.pending = codec::Postings::default();
+        Ok(())
+    }
+
+    /// Writes the postings of the documents stored since the last chunk as
+    /// one chunk (still inside the transaction).
+    fn write_pending(&mut self) -> Result<()> {
+        if self.pending.ids.is_empty() {
+            return Ok(());
+        }
+        self.pending_sentences.sort_unstable();
+        let counts = codec::counted(&self.pending_sentences);
+        let pending = std::mem::take(&mut self.pending);
+        self.write_chunk(&pending, &counts)?;
         self.pending_sentences.clear();
         Ok(())
     }
@@ -283,4 +274,18 @@ fn read_chunk(
         .and_then(|()| codec::read_sentence_counts(&counts, &mut chunk.1))
         .with_context(|| format!("the postings chunk starting at document {first} is damaged"))?;
     Ok(chunk)
+}
+
+/// Takes the sentences of removed documents (`lost`, one entry per document
+/// holding it) off a chunk's counts, dropping those left at zero.
+fn uncount(counts: &mut Vec<(u64, u32)>, mut lost: Vec<u64>) -> Result<()> {
+    lost.sort_unstable();
+    for run in lost.chunk_by(|a, b| a == b) {
+        match counts.binary_search_by_key(&run[0], |&(h, _)| h) {
+            Ok(i) if counts[i].1 as usize >= run.len() => counts[i].1 -= run.len() as u32,
+            _ => bail!("a removed document's sentence is missing from the counts"),
+        }
+    }
+    counts.retain(|&(_, n)| n > 0);
+    Ok(())
 }

@@ -341,6 +341,50 @@ fn a_second_writer_waits_then_fails_clearly() {
         .expect_code(0);
 }
 
+/// Removing documents rewrites their postings chunks, or drops a chunk
+/// whose documents all go; batches added afterwards get new ids, and the
+/// index stays sound (every `documents` call runs `stats --check`).
+#[test]
+fn removals_then_adds_keep_the_postings_sound() {
+    let dir = TestDir::new("index-remove-add");
+    dir.run(&["index", "create", "news.idx"]).expect_code(0);
+    batch(&dir, "day1", 0, 5);
+    dir.run(&["index", "add", "news.idx", "day1", "--quiet"])
+        .expect_code(0);
+    // The last document and a middle one: the chunk shrinks at its end.
+    dir.run(&[
+        "index",
+        "remove",
+        "news.idx",
+        "day1/00004.txt",
+        "day1/00002.txt",
+    ])
+    .expect_code(0);
+    same("documents", &3, &documents(&dir, "news.idx"));
+    batch(&dir, "day2", 5, 3);
+    dir.run(&["index", "add", "news.idx", "day2", "--quiet"])
+        .expect_code(0);
+    same("documents", &6, &documents(&dir, "news.idx"));
+    // A whole batch: its chunk goes.
+    dir.run(&["index", "remove", "news.idx", "--batch", "1"])
+        .expect_code(0);
+    same("documents", &3, &documents(&dir, "news.idx"));
+    // What is left still answers: day2's files are found, day1's are not.
+    dir.create("today/copy.txt", article(6, 4));
+    dir.create("today/old.txt", article(1, 4));
+    let out = run_query(
+        &dir,
+        &["scan", "--against", "news.idx", "today", "--format", "json"],
+    );
+    out.expect_code(1);
+    let groups = out.groups();
+    same("groups", &1, &groups.len());
+    assert!(
+        groups[0].contains(&"day2/00006.txt".to_string()),
+        "{groups:?}"
+    );
+}
+
 /// `index stats --check` compares the postings with what the stored
 /// documents make, and says which chunk is wrong.
 #[test]
