@@ -96,6 +96,12 @@ fn group_reviews(
         return omitted("text left out: the page holds at most its sentence budget".into());
     }
     let first = &group.members[0];
+    // An indexed article's file may be gone or hold other text by now, and
+    // the index keeps its shingles, not its sentences' text.
+    const INDEXED: &str = "an indexed article: the index keeps no text to show";
+    if first.indexed {
+        return omitted(format!("representative is {INDEXED}"));
+    }
     let rep = match sentences(&first.path, first.line, by_path, config) {
         Ok(rep) => rep,
         Err(why) => return omitted(format!("representative {why}")),
@@ -109,6 +115,9 @@ fn group_reviews(
                     "text left out: the page shows {} members of a group against the representative",
                     options.members_per_group
                 ));
+            }
+            if member.indexed {
+                return Review::Omitted(format!("text left out: {INDEXED}"));
             }
             match sentences(&member.path, member.line, by_path, config) {
                 Ok(text) => rows(&rep, &text, options),
