@@ -61,11 +61,12 @@ pub const APPLICATION_ID: i32 = 0x4e44_4458;
 pub const FORMAT_VERSION: u32 = 2;
 
 /// The postings key of one band of a document: the upper 40 bits of the
-/// band's key. Why 40 bits: a query's batch key matches a stored one by
-/// chance with probability 2^-40, about 600 times for a batch of 10,000
-/// against a million documents at 64 bands; each such candidate costs a
-/// read of its stored signature, which drops it. At 32 bits it was 150,000
-/// reads, most of a query's time.
+/// band's key. Why 40 bits: a batch key matches a stored key of its band
+/// by chance with probability 2^-40, under once for a batch of 10,000
+/// against a million documents at 64 bands (about 150 times at 32 bits);
+/// the extra byte per key costs little. Almost all band matches are real
+/// ones, between documents sharing a sentence or two, and the signature
+/// nibbles stored beside the keys drop those (see [`Index::band_matches`]).
 pub fn band_key(banding: Banding, signature: &Signature, band: usize) -> u64 {
     banding.key(&signature.0, band) >> 24
 }
@@ -90,8 +91,9 @@ pub fn probe_key(key: u64, band: usize) -> u64 {
     (key << 24) | band as u64
 }
 
-/// Documents in one postings chunk, at most. A chunk of band keys is then
-/// about 1 MB at 64 bands; removing a document rewrites its chunk.
+/// Documents in one postings chunk, at most. A chunk is then about 1.5 MB
+/// at 64 bands and 128 permutations; removing documents rewrites their
+/// chunk once.
 pub const CHUNK_DOCS: usize = 4096;
 
 /// Postings chunks read before they are probed on the worker threads.
@@ -205,10 +207,10 @@ impl Index {
             .with_context(|| format!("cannot create {}", temp.display()))?;
         // Why WAL: readers (queries) go on while a batch is being added, and
         // a killed writer's unfinished batch is simply ignored on recovery.
-        // Why 16 KB pages rather than 4 KB: most documents' rows then fit in
-        // one page without overflow pages, the LSH B-tree is shallower, and
-        // adding the 100k scale corpus took 8.0 s instead of 8.5 s, in an
-        // index 7% smaller.
+        // Why 16 KB pages rather than 4 KB: a document's row (about 1.3 KB)
+        // rarely needs an overflow page and a postings chunk (1.5 MB) needs
+        // fewer; measured on the first layout, adding the 100k scale corpus
+        // took 8.0 s instead of 8.5 s, in an index 7% smaller.
         conn.pragma_update(None, "page_size", 16384)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
@@ -252,11 +254,18 @@ impl Index {
         let conn = Connection::open_with_flags(path, flags)
             .with_context(|| format!("cannot open the index {}", path.display()))?;
         conn.busy_timeout(WRITER_WAIT)?;
-        let parameters = recognise(&conn).map_err(|err| {
-            anyhow!(
+        let parameters = recognise(&conn).map_err(|err| match err.downcast::<OtherFormat>() {
+            Ok(OtherFormat(version)) => anyhow!(
+                "{} was made by another version of newsdedup (index format {version}; \
+                 this one reads format {FORMAT_VERSION}); make a new index with \
+                 `newsdedup index create` and add the articles again (the file was \
+                 left as it is)",
+                path.display()
+            ),
+            Err(err) => anyhow!(
                 "{} is not a newsdedup index ({err}); it was left as it is",
                 path.display()
-            )
+            ),
         })?;
         // Per connection, not stored in the file. Why 32 MB of page cache
         // rather than SQLite's 2 MB: an add inserts into the fingerprint and
@@ -266,8 +275,8 @@ impl Index {
         // reads, are read once (256 MB made a query no faster, and its
         // memory three times larger).
         conn.pragma_update(None, "cache_size", -32 * 1024)?;
-        // Multi-row inserts keep a statement journal (to undo a statement
-        // that fails halfway); in memory it costs no file writes.
+        // Statement journals (SQLite's undo of a statement that fails
+        // halfway through a transaction) kept in memory: no file writes.
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         match access {
             Access::Write => {
@@ -317,7 +326,7 @@ impl Index {
     ///
     /// Why the nibbles: most band matches are documents that share a
     /// sentence or two with a batch document; checked here, they are
-    /// dropped without reading their signatures from all over the file.
+    /// dropped without reading their bodies from all over the file.
     pub fn band_matches<V>(
         &self,
         keys: &Probe<V>,
@@ -590,6 +599,18 @@ impl Index {
     }
 }
 
+/// A newsdedup index of another layout version than [`FORMAT_VERSION`].
+#[derive(Debug)]
+struct OtherFormat(String);
+
+impl std::fmt::Display for OtherFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "index format {}", self.0)
+    }
+}
+
+impl std::error::Error for OtherFormat {}
+
 /// Reads the format marker and parameters, or says why the file is not a
 /// newsdedup index. Only reads.
 fn recognise(conn: &Connection) -> Result<IndexParameters> {
@@ -617,7 +638,7 @@ fn recognise(conn: &Connection) -> Result<IndexParameters> {
     }
     let version = meta("format_version")?;
     if version != FORMAT_VERSION.to_string() {
-        bail!("index format {version}, and this newsdedup reads format {FORMAT_VERSION}");
+        return Err(OtherFormat(version).into());
     }
     serde_json::from_str(&meta("parameters")?).context("unreadable parameters")
 }

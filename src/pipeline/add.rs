@@ -20,13 +20,17 @@ use crate::config::InputOptions;
 use crate::corpus::{label, Source};
 use crate::corpus::{Problem, SkipReason};
 use crate::index::{Index, NewDoc};
-use crate::input::{self, Found};
+use crate::input::{self, Found, Loaded};
 use crate::progress::Progress;
 use crate::sketch::Hashers;
 
 /// Files, or records of a JSON Lines file, analysed in parallel before
 /// their documents are stored.
 const CHUNK: usize = 1024;
+
+/// Text a chunk of JSON Lines records holds at most before it is analysed
+/// (records can be long; the scan bounds its batches the same way).
+const CHUNK_BYTES: usize = 16 << 20;
 
 /// What `index add` did.
 #[derive(Clone, Debug, Default)]
@@ -95,14 +99,17 @@ pub fn add(
     let (sources, config_ref, hashers_ref) = (&walk.sources, &config, &hashers);
     std::thread::scope(|scope| -> Result<()> {
         scope.spawn(move || {
+            // Indexes of plain files waiting to be analysed.
             let mut plain: Vec<usize> = Vec::new();
             // False once storing has failed: its error is being reported.
             let mut open = true;
-            // Indexes of plain files waiting to be analysed.
             let flush_plain = |plain: &mut Vec<usize>, open: &mut bool| {
+                if plain.is_empty() || !*open {
+                    return;
+                }
                 let chunk = analyse_files(sources, plain, config_ref, hashers_ref, progress);
                 plain.clear();
-                *open = *open && send.send(chunk).is_ok();
+                *open = send.send(chunk).is_ok();
             };
             for (i, source) in sources.iter().enumerate() {
                 if !open {
@@ -116,28 +123,34 @@ pub fn add(
                     continue;
                 }
                 flush_plain(&mut plain, &mut open);
-                let mut records: Vec<Found> = Vec::new();
+                let (mut records, mut bytes): (Vec<Found>, usize) = (Vec::new(), 0);
                 let flush_records = |records: &mut Vec<Found>, open: &mut bool| {
+                    if records.is_empty() || !*open {
+                        return;
+                    }
                     let chunk: Vec<_> = records
                         .par_drain(..)
                         .map(|f| (source, super::analysed(f, config_ref, hashers_ref)))
                         .collect();
-                    *open = *open && send.send(chunk).is_ok();
+                    *open = send.send(chunk).is_ok();
                 };
                 input::read(source, &config_ref.input, None, &mut |found| {
-                    if open {
-                        records.push(found);
-                        if records.len() == CHUNK {
-                            flush_records(&mut records, &mut open);
-                        }
+                    if !open {
+                        return;
+                    }
+                    if let Loaded::Text { text, .. } = &found.loaded {
+                        bytes += text.len();
+                    }
+                    records.push(found);
+                    if records.len() == CHUNK || bytes >= CHUNK_BYTES {
+                        flush_records(&mut records, &mut open);
+                        bytes = 0;
                     }
                 });
                 flush_records(&mut records, &mut open);
                 progress.step();
             }
-            if open && !plain.is_empty() {
-                flush_plain(&mut plain, &mut open);
-            }
+            flush_plain(&mut plain, &mut open);
         });
         for chunk in receive {
             for (source, analysed) in chunk {

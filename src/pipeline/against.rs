@@ -10,8 +10,10 @@
 //!    read through once), and paired within the batch by the scan's
 //!    candidate search;
 //! 3. candidates from the index are filtered by the signature nibbles kept
-//!    in the postings, then by their stored signatures (and only the [`candidates::MAX_BUCKET`] nearest kept per batch
-//!    text, so chrome shared by thousands of indexed pages stays cheap),
+//!    in the postings, then by their signatures, made again from their
+//!    stored shingles (and only the [`candidates::MAX_BUCKET`] nearest kept
+//!    per batch text, so chrome shared by thousands of indexed pages stays
+//!    cheap),
 //!    then the remaining pairs are verified on exact shingle sets, the
 //!    index's read from its stored bodies;
 //! 4. groups hold batch documents and the indexed documents they duplicate.
@@ -38,7 +40,7 @@ use crate::group::{self, Completeness};
 use crate::index::{band_key, probe_key, Index, Probe, StoredDoc};
 use crate::progress::Progress;
 use crate::report::{Group, Member, Report};
-use crate::sketch::{Hashers, Signatures};
+use crate::sketch::{Hashers, Signature, Signatures};
 use crate::template::Templates;
 use crate::verify::{self, Compared};
 
@@ -176,8 +178,7 @@ struct Query<'a> {
     classes: &'a Classes,
     /// The stored document with the same text as each class, if any.
     exact: Vec<Option<i64>>,
-    /// Stored documents read so far: fingerprint, path, completeness and
-    /// sentences.
+    /// Stored documents read so far, with their fingerprints.
     stored: BTreeMap<i64, (u128, StoredDoc)>,
 }
 
@@ -214,7 +215,7 @@ impl Query<'_> {
     }
 
     /// Candidate pairs `(class, stored document)`: documents sharing a band
-    /// key, whose stored signature agrees enough, and that are not the
+    /// key, whose signature agrees enough, and that are not the
     /// class's exact copy. Sorted, no repeats. Reads those documents.
     fn index_pairs(&mut self) -> Result<Vec<(u32, i64)>> {
         let mut keys: Vec<(u64, u32)> = Vec::new();
@@ -240,6 +241,7 @@ impl Query<'_> {
         found.sort_unstable();
         found.dedup();
         let mut signatures = HashMap::new();
+        let mut fetched: HashMap<i64, (u128, StoredDoc)> = HashMap::new();
         let mut pairs = Vec::new();
         for run in found.chunk_by(|a, b| a.0 == b.0) {
             let class = run[0].0;
@@ -250,9 +252,11 @@ impl Query<'_> {
                 }
                 if let Entry::Vacant(slot) = signatures.entry(id) {
                     // Made again from the stored shingles: the index does
-                    // not keep signatures (a fifth of its size).
-                    let doc = self.index.document(id)?;
-                    slot.insert(self.hashers.signature(&doc.sentences.shingled(|_| 1.0).set));
+                    // not keep signatures (a fifth of its size). The
+                    // document is kept for verification, if it gets there.
+                    let (fingerprint, signature, doc) = self.fetch(id)?;
+                    slot.insert(signature);
+                    fetched.insert(id, (fingerprint, doc));
                 }
                 let estimate = self.whole(class).signature.estimate(&signatures[&id]);
                 if estimate >= min {
@@ -269,22 +273,22 @@ impl Query<'_> {
             pairs.extend(plausible.into_iter().map(|(_, id)| (class, id)));
         }
         for &(_, id) in &pairs {
-            self.read(id)?;
+            if let Some(doc) = fetched.remove(&id) {
+                self.stored.insert(id, doc);
+            }
         }
         for id in self.exact.clone().into_iter().flatten() {
-            self.read(id)?;
+            if !self.stored.contains_key(&id) {
+                let (fingerprint, _, doc) = self.fetch(id)?;
+                self.stored.insert(id, (fingerprint, doc));
+            }
         }
         Ok(pairs)
     }
 
-    /// Reads a stored document once.
-    fn read(&mut self, id: i64) -> Result<()> {
-        if !self.stored.contains_key(&id) {
-            let doc = self.index.document(id)?;
-            let fingerprint = doc.sentences.clone().shingled(|_| 1.0).set.fingerprint();
-            self.stored.insert(id, (fingerprint, doc));
-        }
-        Ok(())
+    /// Reads a stored document, with its fingerprint and signature.
+    fn fetch(&self, id: i64) -> Result<(u128, Signature, StoredDoc)> {
+        fetch(self.index, self.hashers, id)
     }
 
     /// Template sentences among the documents to verify, counted over the
@@ -470,4 +474,12 @@ impl Query<'_> {
         }
         Ok(groups)
     }
+}
+
+/// Reads a stored document, with the fingerprint and signature of its
+/// shingle set (made from one shingling).
+fn fetch(index: &Index, hashers: &Hashers, id: i64) -> Result<(u128, Signature, StoredDoc)> {
+    let doc = index.document(id)?;
+    let set = doc.sentences.clone().shingled(|_| 1.0).set;
+    Ok((set.fingerprint(), hashers.signature(&set), doc))
 }

@@ -169,6 +169,25 @@ fn against_finds_the_seed_copy_and_not_the_other_outlet() {
         table.explain("indexed member marked in the table")
     );
 
+    // The review page says why an indexed article's text is not shown,
+    // rather than showing whatever a file of that name holds now.
+    let page = dir.run(&[
+        "scan",
+        "--against",
+        "news.idx",
+        "today",
+        "--format",
+        "html",
+        "--quiet",
+    ]);
+    page.expect_code(1);
+    assert!(
+        page.stdout
+            .contains("an indexed article: the index keeps no text to show"),
+        "{}",
+        page.explain("indexed member in the review page")
+    );
+
     // The other outlet alone: clean, exit 0.
     let clean = dir.run(&["scan", "--against", "news.idx", &format!("today/{OTHER}")]);
     clean.expect_code(0);
@@ -339,6 +358,35 @@ fn a_second_writer_waits_then_fails_clearly() {
     holder.execute_batch("ROLLBACK").unwrap();
     dir.run(&["index", "add", "news.idx", "today", "--quiet"])
         .expect_code(0);
+}
+
+/// An index of another layout version is named as such, with what to do,
+/// and left as it is.
+#[test]
+fn an_index_of_another_format_says_to_make_a_new_one() {
+    let dir = TestDir::new("index-format");
+    dir.run(&["index", "create", "news.idx"]).expect_code(0);
+    let db = rusqlite::Connection::open(dir.root.join("news.idx")).unwrap();
+    db.execute(
+        "UPDATE meta SET value = '1' WHERE key = 'format_version'",
+        [],
+    )
+    .unwrap();
+    drop(db);
+    batch(&dir, "today", 0, 1);
+    for args in [
+        &["index", "stats", "news.idx"][..],
+        &["index", "add", "news.idx", "today"],
+        &["scan", "--against", "news.idx", "today"],
+    ] {
+        let before = std::fs::read(dir.root.join("news.idx")).unwrap();
+        dir.run(args)
+            .expect_code(2)
+            .expect_stderr("was made by another version of newsdedup (index format 1")
+            .expect_stderr("make a new index with `newsdedup index create`");
+        let after = std::fs::read(dir.root.join("news.idx")).unwrap();
+        assert!(before == after, "{args:?} changed the index");
+    }
 }
 
 /// Removing documents rewrites their postings chunks, or drops a chunk
