@@ -337,33 +337,24 @@ impl Index {
     {
         let bands = self.parameters.banding().bands;
         let row = nibble_words(self.parameters.permutations);
-        let mut found = Vec::new();
         if keys.is_empty() {
-            return Ok(found);
+            return Ok(Vec::new());
         }
-        self.each_chunk("SELECT data FROM band_keys", |blobs| {
-            let matched: Vec<Vec<(V, i64)>> = blobs
-                .par_iter()
-                .map(|blob| -> Result<Vec<(V, i64)>> {
-                    let mut chunk = codec::Postings::default();
-                    codec::read_postings(blob, bands, row, &mut chunk)?;
-                    let mut out = Vec::new();
-                    for (i, &id) in chunk.ids.iter().enumerate() {
-                        for (band, &key) in chunk.keys_of(i).iter().enumerate() {
-                            out.extend(
-                                keys.get(probe_key(key, band))
-                                    .filter(|&v| plausible(v, chunk.nibbles_of(i)))
-                                    .map(|v| (v, id)),
-                            );
-                        }
-                    }
-                    Ok(out)
-                })
-                .collect::<Result<_>>()?;
-            found.extend(matched.into_iter().flatten());
-            Ok(())
-        })?;
-        Ok(found)
+        self.each_chunk("SELECT data FROM band_keys", |blob| {
+            let mut chunk = codec::Postings::default();
+            codec::read_postings(blob, bands, row, &mut chunk)?;
+            let mut out = Vec::new();
+            for (i, &id) in chunk.ids.iter().enumerate() {
+                for (band, &key) in chunk.keys_of(i).iter().enumerate() {
+                    out.extend(
+                        keys.get(probe_key(key, band))
+                            .filter(|&v| plausible(v, chunk.nibbles_of(i)))
+                            .map(|v| (v, id)),
+                    );
+                }
+            }
+            Ok(out)
+        })
     }
 
     /// How many stored documents hold each of `hashes` (sentence hashes),
@@ -374,45 +365,51 @@ impl Index {
         if wanted.is_empty() {
             return Ok(totals);
         }
-        self.each_chunk("SELECT data FROM sentence_counts", |blobs| {
-            let counted: Vec<Vec<(usize, u32)>> = blobs
-                .par_iter()
-                .map(|blob| -> Result<Vec<(usize, u32)>> {
-                    let mut counts = Vec::new();
-                    codec::read_sentence_counts(blob, &mut counts)?;
-                    Ok(counts
-                        .iter()
-                        .flat_map(|&(hash, n)| wanted.get(hash).map(move |i| (i, n)))
-                        .collect())
-                })
-                .collect::<Result<_>>()?;
-            for (i, n) in counted.into_iter().flatten() {
-                totals[i] = totals[i].saturating_add(n);
-            }
-            Ok(())
+        let found = self.each_chunk("SELECT data FROM sentence_counts", |blob| {
+            let mut counts = Vec::new();
+            codec::read_sentence_counts(blob, &mut counts)?;
+            Ok(counts
+                .iter()
+                .flat_map(|&(hash, n)| wanted.get(hash).map(move |i| (i, n)))
+                .collect())
         })?;
+        for (i, n) in found {
+            totals[i] = totals[i].saturating_add(n);
+        }
         Ok(totals)
     }
 
-    /// Runs `sql` (one blob column) and hands its blobs to `f` a few
-    /// chunks at a time, so they can be decoded in parallel while memory
-    /// stays bounded.
-    fn each_chunk(&self, sql: &str, mut f: impl FnMut(&[Vec<u8>]) -> Result<()>) -> Result<()> {
+    /// Runs `sql` (one blob column) and maps `f` over its blobs on the
+    /// worker threads, a few at a time (so memory stays bounded), gathering
+    /// what it returns in row order.
+    fn each_chunk<T: Send>(
+        &self,
+        sql: &str,
+        f: impl Fn(&[u8]) -> Result<Vec<T>> + Sync,
+    ) -> Result<Vec<T>> {
         let mut stmt = self.conn.prepare_cached(sql)?;
         let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
         let mut blobs: Vec<Vec<u8>> = Vec::with_capacity(CHUNKS_AT_ONCE);
-        while let Some(row) = rows.next()? {
-            let blob = row.get_ref(0)?.as_blob();
-            blobs.push(blob.context("the index's postings are damaged")?.to_vec());
-            if blobs.len() == CHUNKS_AT_ONCE {
-                f(&blobs).context("the index's postings are damaged")?;
-                blobs.clear();
+        let mut done = false;
+        while !done {
+            blobs.clear();
+            while blobs.len() < CHUNKS_AT_ONCE {
+                let Some(row) = rows.next()? else {
+                    done = true;
+                    break;
+                };
+                let blob = row.get_ref(0)?.as_blob();
+                blobs.push(blob.context("the index's postings are damaged")?.to_vec());
             }
+            let found: Vec<Vec<T>> = blobs
+                .par_iter()
+                .map(|blob| f(blob))
+                .collect::<Result<_>>()
+                .context("the index's postings are damaged")?;
+            out.extend(found.into_iter().flatten());
         }
-        if !blobs.is_empty() {
-            f(&blobs).context("the index's postings are damaged")?;
-        }
-        Ok(())
+        Ok(out)
     }
 
     /// A stored document, whole.
