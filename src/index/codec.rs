@@ -170,6 +170,45 @@ pub fn read_postings(mut bytes: &[u8], bands: usize, row: usize, out: &mut Posti
     Ok(())
 }
 
+/// A chunk's fingerprints as one blob: the count as a varint, then per
+/// document its id as a varint gap (the first from 0) and its 128-bit
+/// shingle-set fingerprint, little-endian.
+pub fn fingerprints(rows: &[(i64, u128)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(10 + 19 * rows.len());
+    varint(&mut out, rows.len() as u64);
+    let mut previous = 0;
+    for &(id, fingerprint) in rows {
+        varint(&mut out, (id - previous) as u64);
+        out.extend_from_slice(&fingerprint.to_le_bytes());
+        previous = id;
+    }
+    out
+}
+
+/// Reads a chunk's fingerprints back into `out` (cleared first).
+pub fn read_fingerprints(mut bytes: &[u8], out: &mut Vec<(i64, u128)>) -> Result<()> {
+    out.clear();
+    let count = read_varint(&mut bytes)?;
+    if count > bytes.len() as u64 / 17 {
+        bail!("fingerprints are truncated");
+    }
+    let mut id = 0_i64;
+    for _ in 0..count {
+        id = id
+            .checked_add(i64::try_from(read_varint(&mut bytes)?)?)
+            .ok_or_else(|| anyhow::anyhow!("fingerprints hold a bad id"))?;
+        let Some((head, rest)) = bytes.split_first_chunk::<16>() else {
+            bail!("fingerprints are truncated");
+        };
+        out.push((id, u128::from_le_bytes(*head)));
+        bytes = rest;
+    }
+    if !bytes.is_empty() {
+        bail!("fingerprints hold more than they announce");
+    }
+    Ok(())
+}
+
 /// How many times each hash occurs in `sorted`, as `(hash, count)`.
 pub fn counted(sorted: &[u64]) -> Vec<(u64, u32)> {
     sorted
@@ -285,6 +324,15 @@ mod tests {
         assert_eq!(fewer.nibbles_of(1), &chunk.nibbles[6..8]);
         fewer.retain(|_| false);
         assert_eq!(fewer, Postings::default());
+
+        let rows = vec![(1, 0), (2, u128::MAX), (1 << 40, 12_345)];
+        let mut back = Vec::new();
+        read_fingerprints(&fingerprints(&rows), &mut back).unwrap();
+        assert_eq!(back, rows);
+        let bytes = fingerprints(&rows);
+        assert!(read_fingerprints(&bytes[..bytes.len() - 1], &mut back).is_err());
+        read_fingerprints(&fingerprints(&[]), &mut back).unwrap();
+        assert!(back.is_empty());
 
         let counts = vec![(1, 1), (u64::MAX - 3, 70_000), (u64::MAX, 2)];
         let bytes = sentence_counts(&counts);

@@ -13,15 +13,17 @@
 //!   the file's SQLite `application_id` is [`APPLICATION_ID`] as well.
 //! - `batches`: one row per `index add` that added something.
 //! - `docs`: per document its path as given (with its line and id for a
-//!   record of a JSON Lines file), the batch, the 128-bit
-//!   fingerprint of its shingle set (unique: the same text is stored once),
-//!   its shingle and word counts, and its body: its
-//!   sentences and shingles (see [`codec`]), all verification needs.
-//! - `band_keys` and `sentence_counts`: postings, one row each per chunk of
-//!   up to [`CHUNK_DOCS`] consecutive documents of a batch, keyed by the
-//!   chunk's first document id: the 40-bit band keys and the signature
-//!   nibbles of every document, and how many of the chunk's documents hold
-//!   each sentence.
+//!   record of a JSON Lines file), the batch, its shingle and word counts,
+//!   and its body: its sentences and shingles (see [`codec`]), all
+//!   verification needs.
+//! - `band_keys`, `sentence_counts` and `fingerprints`: postings, one row
+//!   each per chunk of up to [`CHUNK_DOCS`] consecutive documents of a
+//!   batch, keyed by the chunk's first document id: the 40-bit band keys
+//!   and the signature nibbles of every document, how many of the chunk's
+//!   documents hold each sentence, and every document's 128-bit shingle-set
+//!   fingerprint (the same text is stored once: `index add` reads all
+//!   fingerprints first, 18 bytes a document, instead of keeping a unique
+//!   index whose pages a batch would rewrite all over).
 //!
 //! Why postings in chunks rather than a B-tree row per band key: adding a
 //! batch then writes a few large rows instead of 64 small ones per
@@ -38,12 +40,13 @@ mod parameters;
 pub mod probe;
 mod write;
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context, Result};
 use rayon::prelude::*;
-use rusqlite::{ffi, params, Connection, OpenFlags, OptionalExtension};
+use rusqlite::{ffi, params, Connection, OpenFlags};
 
 pub use parameters::IndexParameters;
 pub use probe::Probe;
@@ -114,7 +117,6 @@ CREATE TABLE batches (
 CREATE TABLE docs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     batch INTEGER NOT NULL,
-    fingerprint BLOB NOT NULL UNIQUE,
     shingles INTEGER NOT NULL,
     words INTEGER NOT NULL,
     path TEXT NOT NULL,
@@ -126,6 +128,7 @@ CREATE INDEX docs_path ON docs (path);
 CREATE INDEX docs_batch ON docs (batch);
 CREATE TABLE band_keys (first INTEGER PRIMARY KEY, last INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE TABLE sentence_counts (first INTEGER PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE fingerprints (first INTEGER PRIMARY KEY, data BLOB NOT NULL);
 ";
 
 /// How an index is opened.
@@ -309,13 +312,24 @@ impl Index {
         &self.path
     }
 
-    /// The stored document with this fingerprint, if any.
-    pub fn exact(&self, fingerprint: u128) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT id FROM docs WHERE fingerprint = ?1")?
-            .query_row([fingerprint.to_be_bytes()], |row| row.get(0))
-            .optional()?)
+    /// Every `(value, document)` where a stored document's shingle-set
+    /// fingerprint is a key of `wanted`. Reads the fingerprints through
+    /// once (about 18 bytes a document).
+    pub fn fingerprint_matches<V>(&self, wanted: &HashMap<u128, V>) -> Result<Vec<(V, i64)>>
+    where
+        V: Copy + Send + Sync,
+    {
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        each_chunk(&self.conn, "SELECT data FROM fingerprints", |blob| {
+            let mut rows = Vec::new();
+            codec::read_fingerprints(blob, &mut rows)?;
+            Ok(rows
+                .iter()
+                .filter_map(|(id, fingerprint)| wanted.get(fingerprint).map(|&v| (v, *id)))
+                .collect())
+        })
     }
 
     /// Every `(value, document)` where a band of a stored document has a
@@ -340,7 +354,7 @@ impl Index {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
-        self.each_chunk("SELECT data FROM band_keys", |blob| {
+        each_chunk(&self.conn, "SELECT data FROM band_keys", |blob| {
             let mut chunk = codec::Postings::default();
             codec::read_postings(blob, bands, row, &mut chunk)?;
             let mut out = Vec::new();
@@ -365,7 +379,7 @@ impl Index {
         if wanted.is_empty() {
             return Ok(totals);
         }
-        let found = self.each_chunk("SELECT data FROM sentence_counts", |blob| {
+        let found = each_chunk(&self.conn, "SELECT data FROM sentence_counts", |blob| {
             let mut counts = Vec::new();
             codec::read_sentence_counts(blob, &mut counts)?;
             Ok(counts
@@ -377,39 +391,6 @@ impl Index {
             totals[i] = totals[i].saturating_add(n);
         }
         Ok(totals)
-    }
-
-    /// Runs `sql` (one blob column) and maps `f` over its blobs on the
-    /// worker threads, a few at a time (so memory stays bounded), gathering
-    /// what it returns in row order.
-    fn each_chunk<T: Send>(
-        &self,
-        sql: &str,
-        f: impl Fn(&[u8]) -> Result<Vec<T>> + Sync,
-    ) -> Result<Vec<T>> {
-        let mut stmt = self.conn.prepare_cached(sql)?;
-        let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
-        let mut blobs: Vec<Vec<u8>> = Vec::with_capacity(CHUNKS_AT_ONCE);
-        let mut done = false;
-        while !done {
-            blobs.clear();
-            while blobs.len() < CHUNKS_AT_ONCE {
-                let Some(row) = rows.next()? else {
-                    done = true;
-                    break;
-                };
-                let blob = row.get_ref(0)?.as_blob();
-                blobs.push(blob.context("the index's postings are damaged")?.to_vec());
-            }
-            let found: Vec<Vec<T>> = blobs
-                .par_iter()
-                .map(|blob| f(blob))
-                .collect::<Result<_>>()
-                .context("the index's postings are damaged")?;
-            out.extend(found.into_iter().flatten());
-        }
-        Ok(out)
     }
 
     /// A stored document, whole.
@@ -494,12 +475,14 @@ impl Index {
             ));
         }
         let orphans = count(
-            "SELECT count(*) FROM sentence_counts \
-             WHERE first NOT IN (SELECT first FROM band_keys)",
+            "SELECT (SELECT count(*) FROM sentence_counts \
+             WHERE first NOT IN (SELECT first FROM band_keys)) + \
+             (SELECT count(*) FROM fingerprints \
+             WHERE first NOT IN (SELECT first FROM band_keys))",
         )?;
         if orphans > 0 {
             wrong.push(format!(
-                "{orphans} sentence counts belong to no postings chunk"
+                "{orphans} rows of sentence counts or fingerprints belong to no postings chunk"
             ));
         }
         let counted = count("SELECT coalesce(sum(documents), 0) FROM batches")?;
@@ -518,8 +501,9 @@ impl Index {
         let nibble_row = nibble_words(self.parameters.permutations);
         let hashers = Hashers::new(&self.parameters.sketch());
         let mut chunks = self.conn.prepare(
-            "SELECT b.first, b.last, b.data, s.data FROM band_keys b \
-             LEFT JOIN sentence_counts s ON s.first = b.first ORDER BY b.first",
+            "SELECT b.first, b.last, b.data, s.data, f.data FROM band_keys b \
+             LEFT JOIN sentence_counts s ON s.first = b.first \
+             LEFT JOIN fingerprints f ON f.first = b.first ORDER BY b.first",
         )?;
         let mut in_range = self
             .conn
@@ -542,6 +526,7 @@ impl Index {
             previous = previous.max(last);
             let mut expected = codec::Postings::default();
             let mut held: Vec<u64> = Vec::new();
+            let mut fingerprints: Vec<(i64, u128)> = Vec::new();
             let mut docs = in_range.query([first, last])?;
             while let Some(doc) = docs.next()? {
                 let id: i64 = doc.get(0)?;
@@ -560,9 +545,20 @@ impl Index {
                     id,
                     &hashers.signature(&shingled.set),
                 );
+                fingerprints.push((id, shingled.set.fingerprint()));
                 held.extend(shingled.sentences);
             }
             covered += expected.ids.len() as i64;
+            let stored_fingerprints: Option<Vec<u8>> = row.get(4).unwrap_or(Some(Vec::new()));
+            let mut rows = Vec::new();
+            match stored_fingerprints.map(|blob| codec::read_fingerprints(&blob, &mut rows)) {
+                None => wrong.push(format!("{chunk} has no fingerprints")),
+                Some(Err(err)) => wrong.push(format!("{chunk}: {err}")),
+                Some(Ok(())) if rows != fingerprints => wrong.push(format!(
+                    "{chunk}: its fingerprints are not those of its documents' shingles"
+                )),
+                Some(Ok(())) => {}
+            }
             let mut stored = codec::Postings::default();
             match codec::read_postings(&keys, banding.bands, nibble_row, &mut stored) {
                 Err(err) => wrong.push(format!("{chunk}: {err}")),
@@ -652,4 +648,50 @@ fn is_busy(err: &rusqlite::Error) -> bool {
             _
         )
     )
+}
+
+/// Runs `sql` (one blob column) and maps `f` over its blobs on the
+/// worker threads, a few at a time (so memory stays bounded), gathering
+/// what it returns in row order.
+fn each_chunk<T: Send>(
+    conn: &Connection,
+    sql: &str,
+    f: impl Fn(&[u8]) -> Result<Vec<T>> + Sync,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    let mut blobs: Vec<Vec<u8>> = Vec::with_capacity(CHUNKS_AT_ONCE);
+    let mut done = false;
+    while !done {
+        blobs.clear();
+        while blobs.len() < CHUNKS_AT_ONCE {
+            let Some(row) = rows.next()? else {
+                done = true;
+                break;
+            };
+            let blob = row.get_ref(0)?.as_blob();
+            blobs.push(blob.context("the index's postings are damaged")?.to_vec());
+        }
+        let found: Vec<Vec<T>> = blobs
+            .par_iter()
+            .map(|blob| f(blob))
+            .collect::<Result<_>>()
+            .context("the index's postings are damaged")?;
+        out.extend(found.into_iter().flatten());
+    }
+    Ok(out)
+}
+
+/// The shingle-set fingerprints of every stored document.
+fn all_fingerprints(conn: &Connection) -> Result<HashSet<u128>> {
+    let rows = each_chunk(conn, "SELECT data FROM fingerprints", |blob| {
+        let mut rows = Vec::new();
+        codec::read_fingerprints(blob, &mut rows)?;
+        Ok(rows
+            .into_iter()
+            .map(|(_, fingerprint)| fingerprint)
+            .collect())
+    })?;
+    Ok(rows.into_iter().collect())
 }

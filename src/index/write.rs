@@ -2,12 +2,12 @@
 //! so a process killed at any moment leaves the index exactly as it was
 //! before or after the change.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use anyhow::{anyhow, bail, Context, Result};
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 
-use super::{codec, is_busy, push_postings, Index, CHUNK_DOCS, WRITER_WAIT};
+use super::{all_fingerprints, codec, is_busy, push_postings, Index, CHUNK_DOCS, WRITER_WAIT};
 use crate::candidates::nibble_words;
 use crate::group::Completeness;
 use crate::shingle::Sentences;
@@ -46,6 +46,11 @@ pub struct Writer<'a> {
     /// band keys, and their distinct sentences (all together).
     pending: codec::Postings,
     pending_sentences: Vec<u64>,
+    /// The fingerprints of the pending documents, in id order.
+    pending_fingerprints: Vec<u128>,
+    /// The fingerprint of every text stored, read at the start: a text
+    /// already here is not stored again.
+    known: HashSet<u128>,
 }
 
 impl Index {
@@ -71,6 +76,8 @@ impl Index {
         let batch: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM batches", [], |r| {
             r.get(0)
         })?;
+        // Read inside the transaction: no other writer can add meanwhile.
+        let known = all_fingerprints(&tx)?;
         Ok(Writer {
             tx,
             batch,
@@ -79,6 +86,8 @@ impl Index {
             shape: (bands.bands, nibble_words(self.parameters.permutations)),
             pending: codec::Postings::default(),
             pending_sentences: Vec::new(),
+            pending_fingerprints: Vec::new(),
+            known,
         })
     }
 }
@@ -93,16 +102,16 @@ impl Writer<'_> {
     /// (its fingerprint) is stored already, in an earlier batch or earlier
     /// in this one. Returns whether it was stored.
     pub fn insert(&mut self, doc: &NewDoc<'_>) -> Result<bool> {
-        let stored = self
-            .tx
+        if !self.known.insert(doc.fingerprint) {
+            return Ok(false);
+        }
+        self.tx
             .prepare_cached(
-                "INSERT OR IGNORE INTO docs \
-                 (batch, fingerprint, shingles, words, path, line, record, body) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO docs (batch, shingles, words, path, line, record, body) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
             .execute(params![
                 self.batch,
-                &doc.fingerprint.to_be_bytes()[..],
                 doc.completeness.shingles as i64,
                 doc.completeness.words as i64,
                 doc.path,
@@ -110,11 +119,9 @@ impl Writer<'_> {
                 doc.id,
                 codec::body(doc.sentences),
             ])?;
-        if stored == 0 {
-            return Ok(false);
-        }
         let id = self.tx.last_insert_rowid();
         push_postings(&mut self.pending, self.bands, id, doc.signature);
+        self.pending_fingerprints.push(doc.fingerprint);
         self.pending_sentences
             .extend_from_slice(doc.distinct_sentences);
         self.added += 1;
@@ -166,7 +173,7 @@ impl Writer<'_> {
             by_chunk.entry(first).or_default().push(id);
         }
         for (first, gone) in by_chunk {
-            let (mut keys, mut counts) = read_chunk(&self.tx, self.shape, first)?;
+            let (mut keys, mut counts, mut fingerprints) = read_chunk(&self.tx, self.shape, first)?;
             if let Some(id) = gone.iter().find(|id| keys.ids.binary_search(id).is_err()) {
                 bail!("document {id} is missing from its postings chunk");
             }
@@ -174,15 +181,23 @@ impl Writer<'_> {
                 .execute("DELETE FROM band_keys WHERE first = ?1", [first])?;
             self.tx
                 .execute("DELETE FROM sentence_counts WHERE first = ?1", [first])?;
+            self.tx
+                .execute("DELETE FROM fingerprints WHERE first = ?1", [first])?;
+            for &id in &gone {
+                if let Some(&(_, fingerprint)) = fingerprints.iter().find(|row| row.0 == id) {
+                    self.known.remove(&fingerprint);
+                }
+            }
             if gone.len() < keys.ids.len() {
                 keys.retain(|id| gone.binary_search(&id).is_err());
+                fingerprints.retain(|row| gone.binary_search(&row.0).is_err());
                 let mut lost: Vec<u64> = Vec::new();
                 for &id in &gone {
                     lost.extend(self.distinct_sentences(id)?);
                 }
                 uncount(&mut counts, lost)
                     .with_context(|| format!("the postings chunk of document {first}"))?;
-                self.write_chunk(&keys, &counts)?;
+                self.write_chunk(&keys, &counts, &fingerprints)?;
             }
             for &id in &gone {
                 self.tx.execute("DELETE FROM docs WHERE id = ?1", [id])?;
@@ -214,7 +229,12 @@ impl Writer<'_> {
     }
 
     /// Writes one postings chunk (not empty), keyed by its first document.
-    fn write_chunk(&self, keys: &codec::Postings, counts: &[(u64, u32)]) -> Result<()> {
+    fn write_chunk(
+        &self,
+        keys: &codec::Postings,
+        counts: &[(u64, u32)],
+        fingerprints: &[(i64, u128)],
+    ) -> Result<()> {
         let (first, last) = (keys.ids[0], keys.ids[keys.ids.len() - 1]);
         self.tx.execute(
             "INSERT INTO band_keys (first, last, data) VALUES (?1, ?2, ?3)",
@@ -223,6 +243,10 @@ impl Writer<'_> {
         self.tx.execute(
             "INSERT INTO sentence_counts (first, data) VALUES (?1, ?2)",
             params![first, codec::sentence_counts(counts)],
+        )?;
+        self.tx.execute(
+            "INSERT INTO fingerprints (first, data) VALUES (?1, ?2)",
+            params![first, codec::fingerprints(fingerprints)],
         )?;
         Ok(())
     }
@@ -236,7 +260,13 @@ impl Writer<'_> {
         self.pending_sentences.sort_unstable();
         let counts = codec::counted(&self.pending_sentences);
         let pending = std::mem::take(&mut self.pending);
-        self.write_chunk(&pending, &counts)?;
+        let fingerprints: Vec<(i64, u128)> = pending
+            .ids
+            .iter()
+            .copied()
+            .zip(self.pending_fingerprints.drain(..))
+            .collect();
+        self.write_chunk(&pending, &counts, &fingerprints)?;
         self.pending_sentences.clear();
         Ok(())
     }
@@ -257,21 +287,22 @@ impl Writer<'_> {
     }
 }
 
+/// A postings chunk read back whole: band keys and nibbles, sentence counts,
+/// and `(id, fingerprint)` of every document.
+type Chunk = (codec::Postings, Vec<(u64, u32)>, Vec<(i64, u128)>);
+
 /// A postings chunk, read back whole.
-fn read_chunk(
-    tx: &Transaction<'_>,
-    (bands, row): (usize, usize),
-    first: i64,
-) -> Result<(codec::Postings, Vec<(u64, u32)>)> {
-    let (keys, counts): (Vec<u8>, Vec<u8>) = tx.query_row(
-        "SELECT b.data, s.data FROM band_keys b, sentence_counts s \
-         WHERE b.first = ?1 AND s.first = ?1",
+fn read_chunk(tx: &Transaction<'_>, (bands, row): (usize, usize), first: i64) -> Result<Chunk> {
+    let (keys, counts, fingerprints): (Vec<u8>, Vec<u8>, Vec<u8>) = tx.query_row(
+        "SELECT b.data, s.data, f.data FROM band_keys b, sentence_counts s, fingerprints f \
+         WHERE b.first = ?1 AND s.first = ?1 AND f.first = ?1",
         [first],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
-    let mut chunk = (codec::Postings::default(), Vec::new());
+    let mut chunk = (codec::Postings::default(), Vec::new(), Vec::new());
     codec::read_postings(&keys, bands, row, &mut chunk.0)
         .and_then(|()| codec::read_sentence_counts(&counts, &mut chunk.1))
+        .and_then(|()| codec::read_fingerprints(&fingerprints, &mut chunk.2))
         .with_context(|| format!("the postings chunk starting at document {first} is damaged"))?;
     Ok(chunk)
 }

@@ -107,11 +107,16 @@ pub fn against(config: &Config, index: &Index, progress: &Progress) -> Result<Re
         exact: Vec::new(),
         stored: BTreeMap::new(),
     };
-    query.exact = classes
+    let by_fingerprint: HashMap<u128, usize> = classes
         .reps
         .iter()
-        .map(|&d| index.exact(docs[d].fingerprint))
-        .collect::<Result<_>>()?;
+        .enumerate()
+        .map(|(c, &d)| (docs[d].fingerprint, c))
+        .collect();
+    query.exact = vec![None; classes.reps.len()];
+    for (c, id) in index.fingerprint_matches(&by_fingerprint)? {
+        query.exact[c] = Some(id);
+    }
     let inner = query.batch_pairs();
     let outer = query.index_pairs()?;
     let templates = query.templates(&inner, &outer)?;

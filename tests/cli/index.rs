@@ -454,11 +454,13 @@ fn check_finds_postings_that_do_not_match_the_documents() {
     db.execute("UPDATE band_keys SET data = ?1 WHERE first = 1", [keys])
         .unwrap();
     db.execute("DELETE FROM sentence_counts", []).unwrap();
+    db.execute("DELETE FROM fingerprints", []).unwrap();
     drop(db);
     dir.run(&["index", "stats", "news.idx", "--check"])
         .expect_code(2)
         .expect_stderr("postings chunk of documents 1 to 5: its band keys")
-        .expect_stderr("postings chunk of documents 1 to 5 has no sentence counts");
+        .expect_stderr("postings chunk of documents 1 to 5 has no sentence counts")
+        .expect_stderr("postings chunk of documents 1 to 5 has no fingerprints");
 }
 
 /// `index add` killed with SIGKILL at points spread over its run leaves
