@@ -2,12 +2,14 @@
 //! so a process killed at any moment leaves the index exactly as it was
 //! before or after the change.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use anyhow::{anyhow, bail, Context, Result};
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 
-use super::{all_fingerprints, codec, is_busy, push_postings, Index, CHUNK_DOCS, WRITER_WAIT};
+use super::{
+    all_fingerprints, codec, is_busy, push_postings, FingerprintSet, Index, CHUNK_DOCS, WRITER_WAIT,
+};
 use crate::candidates::nibble_words;
 use crate::group::Completeness;
 use crate::shingle::Sentences;
@@ -50,7 +52,7 @@ pub struct Writer<'a> {
     pending_fingerprints: Vec<u128>,
     /// The fingerprint of every text stored, read at the start: a text
     /// already here is not stored again.
-    known: HashSet<u128>,
+    known: FingerprintSet,
 }
 
 impl Index {

@@ -37,7 +37,7 @@ use crate::config::Config;
 use crate::corpus::{label, Record};
 use crate::evidence;
 use crate::group::{self, Completeness};
-use crate::index::{band_key, probe_key, Index, Probe, StoredDoc};
+use crate::index::{band_key, probe_key, FingerprintMap, Index, Probe, StoredDoc};
 use crate::progress::Progress;
 use crate::report::{Group, Member, Report};
 use crate::sketch::{Hashers, Signature, Signatures};
@@ -107,7 +107,7 @@ pub fn against(config: &Config, index: &Index, progress: &Progress) -> Result<Re
         exact: Vec::new(),
         stored: BTreeMap::new(),
     };
-    let by_fingerprint: HashMap<u128, usize> = classes
+    let by_fingerprint: FingerprintMap<usize> = classes
         .reps
         .iter()
         .enumerate()
