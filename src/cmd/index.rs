@@ -4,7 +4,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 
 use super::{messages, start_threads};
 use crate::cli::{threads, IndexArgs, IndexCommand, InputArgs, RunArgs};
@@ -16,6 +16,13 @@ use crate::progress::Progress;
 
 /// Runs one index subcommand.
 pub fn run(args: &IndexArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus> {
+    let status = command(args, out, err)?;
+    // `out` is buffered by main: a full disk or a closed pipe shows here.
+    out.flush().context("cannot write the output")?;
+    Ok(status)
+}
+
+fn command(args: &IndexArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitStatus> {
     match &args.command {
         IndexCommand::Create { index, matching } => {
             let config = matching.config(InputOptions::default(), 1)?;

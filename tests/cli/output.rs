@@ -51,15 +51,26 @@ fn full_disk_is_an_error() {
         return;
     }
     let dir = corpus();
-    let output = Command::new(env!("CARGO_BIN_EXE_newsdedup"))
-        .args(["scan", "d", "--quiet"])
-        .current_dir(&dir.root)
-        .stdout(std::fs::File::create(full).unwrap())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("No space left on device"), "{stderr}");
+    // The scan, and the index commands (whose output main buffers too).
+    dir.run(&["index", "create", "made.idx"]).expect_code(0);
+    for args in [
+        &["scan", "d", "--quiet"][..],
+        &["index", "create", "news.idx"],
+        &["index", "stats", "made.idx"],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_newsdedup"))
+            .args(args)
+            .current_dir(&dir.root)
+            .stdout(std::fs::File::create(full).unwrap())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("No space left on device"),
+            "{args:?}: {stderr}"
+        );
+    }
 }
 
 #[test]
