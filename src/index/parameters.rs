@@ -12,7 +12,7 @@ use crate::config::{
 
 /// Every setting that changes what is stored or what matches: an index
 /// answers only with the parameters it was built with.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IndexParameters {
     /// Normalizer rule-table version.

@@ -32,6 +32,7 @@ use crate::config::Config;
 use crate::corpus::{label, Problem, ProblemKind, Record, SkipReason, Source};
 use crate::evidence;
 use crate::group::{self, Completeness};
+use crate::index::IndexParameters;
 use crate::input::{self, Found, Loaded};
 use crate::normalize;
 use crate::progress::Progress;
@@ -225,18 +226,7 @@ pub fn banding(config: &Config) -> Banding {
 
 fn parameters(config: &Config, banding: Banding) -> Parameters {
     Parameters {
-        normalizer: NORMALIZER_VERSION,
-        strip_lines: config.normalize.patterns(),
-        shingle_size: config.shingle.size,
-        min_words: config.shingle.min_words,
-        shingle_seed: config.shingle.seed,
-        permutations: config.sketch.permutations,
-        minhash_seed: config.sketch.seed,
-        bands: banding.bands,
-        rows: banding.rows,
-        threshold: config.verify.threshold,
-        containment: config.verify.containment,
-        template_docs: config.verify.template_docs,
+        matching: IndexParameters::of(config, banding),
         max_bytes: config.input.max_bytes,
         follow_links: config.input.follow_links,
         text_field: config.input.text_field.clone(),

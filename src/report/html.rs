@@ -154,7 +154,11 @@ fn summary(report: &Report, page: &mut String) {
         "<p class=\"note\">Duplicates: Jaccard &ge; {} or containment &ge; {}; \
          shingles of {} words; sentences in {} or more files weigh less as site template; \
          normalizer version {}.</p>",
-        p.threshold, p.containment, p.shingle_size, p.template_docs, p.normalizer
+        p.matching.threshold,
+        p.matching.containment,
+        p.matching.shingle_size,
+        p.matching.template_docs,
+        p.matching.normalizer
     );
     // The caps the scan applied (the command line always uses the defaults).
     let caps = ReviewOptions::default();

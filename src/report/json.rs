@@ -98,6 +98,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{round, Group, Parameters, Report, Summary};
+use crate::index::IndexParameters;
 
 /// The schema version written in every JSON and JSONL report.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -115,18 +116,9 @@ pub(super) const TOOL: Tool = Tool {
 
 #[derive(Serialize)]
 pub(super) struct WireParameters<'a> {
-    normalizer: u32,
-    strip_lines: &'a [String],
-    shingle_size: usize,
-    min_words: usize,
-    shingle_seed: u64,
-    permutations: usize,
-    minhash_seed: u64,
-    bands: usize,
-    rows: usize,
-    threshold: f64,
-    containment: f64,
-    template_docs: usize,
+    /// The matching parameters, as an index stores them, then the input's.
+    #[serde(flatten)]
+    matching: &'a IndexParameters,
     max_bytes: u64,
     follow_links: bool,
     text_field: &'a str,
@@ -136,18 +128,7 @@ pub(super) struct WireParameters<'a> {
 impl<'a> From<&'a Parameters> for WireParameters<'a> {
     fn from(p: &'a Parameters) -> Self {
         WireParameters {
-            normalizer: p.normalizer,
-            strip_lines: &p.strip_lines,
-            shingle_size: p.shingle_size,
-            min_words: p.min_words,
-            shingle_seed: p.shingle_seed,
-            permutations: p.permutations,
-            minhash_seed: p.minhash_seed,
-            bands: p.bands,
-            rows: p.rows,
-            threshold: p.threshold,
-            containment: p.containment,
-            template_docs: p.template_docs,
+            matching: &p.matching,
             max_bytes: p.max_bytes,
             follow_links: p.follow_links,
             text_field: &p.text_field,

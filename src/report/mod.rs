@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 
 use crate::corpus::{label, Problem, SkipReason};
+use crate::index::IndexParameters;
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -175,30 +176,9 @@ impl Summary {
 /// stored report says how it was made.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Parameters {
-    /// Normalizer rule-table version; bumped when canonical text changes.
-    pub normalizer: u32,
-    /// Extra `--strip-line` patterns.
-    pub strip_lines: Vec<String>,
-    /// Words per shingle.
-    pub shingle_size: usize,
-    /// Minimum words for a document to be compared.
-    pub min_words: usize,
-    /// Seed of the token hash.
-    pub shingle_seed: u64,
-    /// MinHash permutations.
-    pub permutations: usize,
-    /// Seed of the MinHash functions.
-    pub minhash_seed: u64,
-    /// LSH bands.
-    pub bands: usize,
-    /// Rows per band.
-    pub rows: usize,
-    /// Jaccard threshold.
-    pub threshold: f64,
-    /// Containment threshold.
-    pub containment: f64,
-    /// Documents a sentence must occur in to be a template sentence.
-    pub template_docs: usize,
+    /// Everything that decides which articles match (what an index stores
+    /// and a scan against it must share).
+    pub matching: IndexParameters,
     /// Largest file read.
     pub max_bytes: u64,
     /// Whether links were followed.
@@ -261,8 +241,11 @@ pub(crate) mod tests {
     pub(crate) fn sample() -> Report {
         Report {
             parameters: Parameters {
-                normalizer: 1,
-                shingle_size: 5,
+                matching: IndexParameters {
+                    normalizer: 1,
+                    shingle_size: 5,
+                    ..IndexParameters::default()
+                },
                 ..Parameters::default()
             },
             groups: vec![Group {
