@@ -13,7 +13,8 @@ use crate::report::Report;
 pub enum ExitStatus {
     /// No duplicate groups, no problems.
     Clean,
-    /// At least one duplicate group, no problems.
+    /// At least one duplicate group (with `--baseline`, one new or grown
+    /// since the baseline), no problems.
     DuplicatesFound,
     /// A problem with an input or the output, or a fatal error.
     Error,

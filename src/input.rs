@@ -221,8 +221,19 @@ impl Walker<'_> {
                 // The globs were checked when the command line was read.
                 let _ = globs.add(glob);
             }
-            if let Ok(globs) = globs.build() {
-                builder.overrides(globs);
+            match globs.build() {
+                Ok(globs) => {
+                    builder.overrides(globs);
+                }
+                // Walking everything instead would be a silent surprise.
+                Err(err) => {
+                    let display = root.to_string_lossy();
+                    let detail = format!("the globs cannot be used here: {err}");
+                    self.out
+                        .problems
+                        .push(Problem::new(&display, ProblemKind::Io, detail));
+                    return;
+                }
             }
         }
         let dirs_seen = Arc::clone(&self.dirs_seen);
@@ -410,8 +421,9 @@ pub fn read(
         }
         return;
     }
-    // The first read asked for the whole file (the buffer is sized from the
-    // file): when it got every byte its size promised, that is the article,
+    // The first read asked for the whole file when it is small (the buffer
+    // is sized from the file, up to a cap): when it got every byte its size
+    // promised, that is the article,
     // without one more read to see the end. A file that grew meanwhile is
     // read as it was when its size was taken.
     let mut reader = reader;
