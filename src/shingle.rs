@@ -127,7 +127,7 @@ pub fn sentences(canonical: &str, options: &ShingleOptions) -> Sentences {
     let size = options.size.max(1);
     let mut out = Sentences::default();
     let mut tokens: Vec<u64> = Vec::new();
-    for sentence in canonical.lines() {
+    for sentence in crate::normalize::lines(canonical) {
         tokenize(sentence, options.seed, &mut tokens);
         out.words += tokens.len();
         if tokens.is_empty() {

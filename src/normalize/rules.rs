@@ -112,7 +112,7 @@ pub(crate) static LINE_RULES: &[LineRule] = &[
     },
 ];
 
-/// Longest `max_words` in the table: longer lines skip the rule matching.
+/// Longest `max_words` in the table: no rule fires on a longer line.
 const MAX_RULE_WORDS: usize = 45;
 
 /// The rules anchored at the line start, as one automaton. Why apart from
@@ -258,6 +258,16 @@ pub(crate) fn may_float(text: &str) -> bool {
 /// The name of the first built-in rule that drops this line, if any, in a
 /// document for which [`may_float`] said `floating`.
 pub(crate) fn dropping_rule_in(line: &str, floating: bool) -> Option<&'static str> {
+    // The anchored automaton rejects almost every line within a few
+    // characters, and the needles are one literal search: only a line that
+    // may match something pays for counting its words and finding out which
+    // rule it was.
+    let (set, anchored) = &*ANCHORED;
+    let anchored_hit = set.is_match(line);
+    let floating_hit = floating && NEEDLES.is_match(line);
+    if !(anchored_hit || floating_hit) {
+        return None;
+    }
     let words = if line.is_ascii() {
         line.split_ascii_whitespace().count()
     } else {
@@ -266,30 +276,25 @@ pub(crate) fn dropping_rule_in(line: &str, floating: bool) -> Option<&'static st
     if words > MAX_RULE_WORDS {
         return None;
     }
-    // The anchored automaton rejects almost every line within a few
-    // characters; only a line that matches something pays for finding out
-    // which rule it was.
-    let (set, anchored) = &*ANCHORED;
-    let mut matched: Vec<usize> = if set.is_match(line) {
+    let mut matched: Vec<usize> = if anchored_hit {
         set.matches(line).iter().map(|i| anchored[i]).collect()
     } else {
         Vec::new()
     };
-    if !floating || !NEEDLES.is_match(line) {
-        return first_rule(matched, words);
+    if floating_hit {
+        matched.extend(
+            FLOATING
+                .iter()
+                .filter(|(i, re)| {
+                    LINE_RULES[*i]
+                        .needles
+                        .iter()
+                        .any(|n| contains_word(line, n))
+                        && re.is_match(line)
+                })
+                .map(|(i, _)| *i),
+        );
     }
-    matched.extend(
-        FLOATING
-            .iter()
-            .filter(|(i, re)| {
-                LINE_RULES[*i]
-                    .needles
-                    .iter()
-                    .any(|n| contains_word(line, n))
-                    && re.is_match(line)
-            })
-            .map(|(i, _)| *i),
-    );
     first_rule(matched, words)
 }
 

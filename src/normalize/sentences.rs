@@ -66,12 +66,9 @@ pub(crate) fn split(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        let term = class(bytes[i]);
-        if term != Class::ATerm && term != Class::STerm {
-            i += 1;
-            continue;
-        }
+    // Only a terminator can end a sentence: jump from one to the next.
+    while let Some(found) = memchr::memchr3(b'.', b'!', b'?', &bytes[i..]) {
+        i += found;
         // SB9, SB10: no break inside the run of closers and spaces after a
         // terminator; SB11: the candidate break is at its end.
         let mut at = i + 1;
