@@ -115,16 +115,39 @@ pub struct Hashers {
     bins: usize,
     seed: u64,
     probe_seed: u64,
+    /// The first [`KNOWN_PROBES`] bins of every bin's probe sequence, bin
+    /// after bin: the sequence depends only on the bin and the seed, so it
+    /// is computed once here rather than for every document (where a hash
+    /// per probe, each waiting on the last, was most of a short
+    /// document's signature).
+    probes: Vec<u32>,
 }
+
+/// Probes per bin kept in [`Hashers::probes`]; a sequence longer than that
+/// (a document with few shingles) goes on being computed.
+const KNOWN_PROBES: usize = 32;
 
 impl Hashers {
     /// The hashing for `options.permutations` bins and `options.seed`.
     pub fn new(options: &SketchOptions) -> Self {
-        Hashers {
+        let mut hashers = Hashers {
             bins: options.permutations.max(1),
             seed: mix(options.seed),
             probe_seed: mix(options.seed ^ 0x7072_6f62_6573_6565),
-        }
+            probes: Vec::new(),
+        };
+        hashers.probes = (0..hashers.bins)
+            .flat_map(|bin| (1..=KNOWN_PROBES as u64).map(move |attempt| (bin, attempt)))
+            .map(|(bin, attempt)| hashers.probe(bin, attempt) as u32)
+            .collect();
+        hashers
+    }
+
+    /// The bin that attempt `attempt` (from 1) of empty bin `bin` borrows
+    /// from.
+    fn probe(&self, bin: usize, attempt: u64) -> usize {
+        let probe = mix(self.probe_seed ^ ((bin as u64) << 32) ^ attempt);
+        bucket(probe >> 32, self.bins)
     }
 
     /// Signature length.
@@ -153,12 +176,20 @@ impl Hashers {
         }
         let filled = slots.clone();
         for (bin, slot) in slots.iter_mut().enumerate() {
-            let mut attempt = 0_u64;
-            while *slot == EMPTY {
-                attempt += 1;
-                let probe = mix(self.probe_seed ^ ((bin as u64) << 32) ^ attempt);
-                *slot = filled[bucket(probe >> 32, self.bins)];
+            if *slot != EMPTY {
+                continue;
             }
+            let known = &self.probes[bin * KNOWN_PROBES..(bin + 1) * KNOWN_PROBES];
+            let borrowed = known
+                .iter()
+                .map(|&probe| filled[probe as usize])
+                .find(|&value| value != EMPTY);
+            *slot = borrowed.unwrap_or_else(|| {
+                (KNOWN_PROBES as u64 + 1..)
+                    .map(|attempt| filled[self.probe(bin, attempt)])
+                    .find(|&value| value != EMPTY)
+                    .unwrap_or(EMPTY)
+            });
         }
         Signature(slots.into_iter().map(|slot| slot as u32).collect())
     }
@@ -183,6 +214,48 @@ mod tests {
         let b = ShingleSet::from_hashes(vec![4, 3, 2, 1, 1]);
         assert_eq!(hashers().signature(&a), hashers().signature(&b));
         assert_eq!(hashers().signature(&a).0.len(), 128);
+    }
+
+    #[test]
+    fn known_probes_change_no_signature() {
+        // The densification as first written, a hash per probe: the table
+        // of known probes must give the same signatures.
+        fn reference(h: &Hashers, set: &ShingleSet) -> Vec<u32> {
+            let mut slots = vec![u64::MAX; h.bins];
+            for &shingle in set.hashes() {
+                let hash = mix(shingle ^ h.seed);
+                let bin = bucket(hash >> 32, h.bins);
+                slots[bin] = slots[bin].min(hash & 0xffff_ffff);
+            }
+            let filled = slots.clone();
+            for (bin, slot) in slots.iter_mut().enumerate() {
+                let mut attempt = 0_u64;
+                while *slot == u64::MAX {
+                    attempt += 1;
+                    let probe = mix(h.probe_seed ^ ((bin as u64) << 32) ^ attempt);
+                    *slot = filled[bucket(probe >> 32, h.bins)];
+                }
+            }
+            slots.into_iter().map(|slot| slot as u32).collect()
+        }
+        for seed in 0..20_u64 {
+            for permutations in [1, 7, 64, 128, 256] {
+                let h = Hashers::new(&SketchOptions {
+                    seed,
+                    permutations,
+                    ..SketchOptions::default()
+                });
+                // From one shingle (long probe sequences) to many.
+                for size in [1_u64, 2, 3, 10, 40, 100, 1_000] {
+                    let set = ShingleSet::from_hashes(
+                        (0..size)
+                            .map(|i| mix(i ^ (seed << 40) ^ (size << 20)))
+                            .collect(),
+                    );
+                    assert_eq!(h.signature(&set).0, reference(&h, &set), "seed {seed}");
+                }
+            }
+        }
     }
 
     #[test]
