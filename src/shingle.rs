@@ -125,8 +125,17 @@ pub fn set(canonical: &str, options: &ShingleOptions, weight: impl Fn(u64) -> f3
 /// windows, keeping which shingles came from which sentence.
 pub fn sentences(canonical: &str, options: &ShingleOptions) -> Sentences {
     let size = options.size.max(1);
-    let mut out = Sentences::default();
-    let mut tokens: Vec<u64> = Vec::new();
+    // Room for most texts at once (a line is a sentence; English words
+    // take about six bytes with their space): growing these vectors step by
+    // step cost more than hashing.
+    let sentences = memchr::memchr_iter(b'\n', canonical.as_bytes()).count() + 1;
+    let mut out = Sentences {
+        hashes: Vec::with_capacity(sentences),
+        ends: Vec::with_capacity(sentences),
+        shingles: Vec::with_capacity(canonical.len() / 5),
+        words: 0,
+    };
+    let mut tokens: Vec<u64> = Vec::with_capacity(64);
     for sentence in crate::normalize::lines(canonical) {
         tokenize(sentence, options.seed, &mut tokens);
         out.words += tokens.len();

@@ -113,11 +113,11 @@ fn normalize(
     let folded = fold_characters(raw);
     let lines = clean_lines(&folded, options, removed);
     let mut text = String::with_capacity(folded.len());
-    for unit in paragraphs(&lines) {
-        for sentence in sentences::split(&unit) {
+    paragraphs(&lines, |unit| {
+        for sentence in sentences::split(unit) {
             push_folded(sentence, &mut text);
         }
-    }
+    });
     // ASCII sentences are lower-cased here, all at once (the other ones
     // already were, and lower-casing ASCII changes nothing in them).
     text.make_ascii_lowercase();
@@ -228,7 +228,7 @@ fn clean_lines<'a>(
             });
         }
     };
-    let mut cleaned = Vec::new();
+    let mut cleaned = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
     let floating = rules::may_float(text);
     for raw_line in lines(text) {
         let mut line = Cow::Borrowed(raw_line.trim());
@@ -257,13 +257,15 @@ fn clean_lines<'a>(
 }
 
 /// Step 3: join lines into paragraphs, each a run of text whose end is a
-/// sentence end.
-fn paragraphs(lines: &[Line<'_>]) -> Vec<String> {
-    let mut units = Vec::new();
-    for block in lines.split(Option::is_none) {
-        let block: Vec<&str> = block.iter().flatten().map(|line| line.as_ref()).collect();
+/// sentence end, and hand each to `each` in order. One buffer serves every
+/// paragraph.
+fn paragraphs(lines: &[Line<'_>], mut each: impl FnMut(&str)) {
+    let mut block: Vec<&str> = Vec::new();
+    let mut unit = String::new();
+    for lines in lines.split(Option::is_none) {
+        block.clear();
+        block.extend(lines.iter().flatten().map(|line| line.as_ref()));
         let widest = block.iter().map(|line| width(line)).max().unwrap_or(0);
-        let mut unit = String::new();
         for (i, line) in block.iter().enumerate() {
             if !unit.is_empty() {
                 unit.push(' ');
@@ -273,11 +275,11 @@ fn paragraphs(lines: &[Line<'_>]) -> Vec<String> {
                 .get(i + 1)
                 .is_some_and(|next| continues(line, next, widest));
             if !joins {
-                units.push(std::mem::take(&mut unit));
+                each(&unit);
+                unit.clear();
             }
         }
     }
-    units
 }
 
 /// Whether `line` runs on into `next` rather than ending a sentence.
