@@ -79,9 +79,36 @@ pub fn walk(options: &InputOptions) -> Walk {
     let mut out = walker.out;
     // Why sort: ids, grouping and output must not depend on the order the
     // file system or the user listed things in.
-    out.sources.par_sort_by(|a, b| a.display.cmp(&b.display));
+    sort_sources(&mut out.sources);
     out.skipped.sort();
     out
+}
+
+/// Sorts sources by their displayed path (then by the path opened, for two
+/// names that display alike after lossy decoding).
+///
+/// Why not a plain comparison of the two strings: the paths of one folder
+/// share their whole folder part (`../corpora/reuters/docs/` and more), and
+/// comparing that prefix again at every comparison was most of the sort,
+/// itself a tenth of the walk of a folder of 20,000 files. The prefix all
+/// paths share is measured once and skipped; the order is the same.
+fn sort_sources(sources: &mut [Source]) {
+    let shared = sources.first().map_or(0, |first| {
+        let first = first.display.as_bytes();
+        sources.iter().fold(first.len(), |shared, source| {
+            let other = source.display.as_bytes();
+            first[..shared]
+                .iter()
+                .zip(other)
+                .take_while(|(a, b)| a == b)
+                .count()
+        })
+    });
+    sources.par_sort_unstable_by(|a, b| {
+        a.display.as_bytes()[shared..]
+            .cmp(&b.display.as_bytes()[shared..])
+            .then_with(|| a.path.cmp(&b.path))
+    });
 }
 
 /// The paths a `--files-from` list names: one per line (a trailing `\r`
@@ -778,6 +805,43 @@ mod tests {
             Loaded::Text { text, lossy } => (text, lossy),
             other => panic!("expected text, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn sources_sort_as_their_displayed_paths_do() {
+        let names = [
+            "docs/reut_00002.txt",
+            "docs/reut_00010.txt",
+            "docs/reut_0001.txt",
+            "docs/reut_00002.txt.gz",
+            "docs/reut",
+            "docs/sub/a.txt",
+            "docs/é.txt",
+            "docs/e.txt",
+            "docs/Z.txt",
+        ];
+        for shared in ["", "../corpora/reuters/", "docs"] {
+            let mut sources: Vec<Source> = names
+                .iter()
+                .rev()
+                .map(|name| {
+                    let display = format!("{shared}{name}");
+                    Source {
+                        path: PathBuf::from(&display),
+                        display,
+                        jsonl: false,
+                        stdin: None,
+                    }
+                })
+                .collect();
+            let mut expected: Vec<String> = sources.iter().map(|s| s.display.clone()).collect();
+            expected.sort();
+            sort_sources(&mut sources);
+            let sorted: Vec<String> = sources.into_iter().map(|s| s.display).collect();
+            assert_eq!(sorted, expected);
+        }
+        let mut none: Vec<Source> = Vec::new();
+        sort_sources(&mut none);
     }
 
     #[test]
