@@ -207,7 +207,7 @@ pub fn sentence_hash(sentence: &str, options: &ShingleOptions) -> Option<u64> {
 fn tokenize(sentence: &str, seed: u64, tokens: &mut Vec<u64>) {
     tokens.clear();
     if sentence.is_ascii() {
-        ascii_words(sentence, |word| tokens.push(token(word, seed)));
+        ascii_words(sentence, fnv_basis(seed), |_, hash| tokens.push(mix(hash)));
     } else {
         for word in sentence.unicode_words() {
             if word.chars().any(is_unspaced) {
@@ -272,8 +272,10 @@ const fn word_class(byte: u8) -> Wb {
 
 /// The words of an ASCII sentence, exactly as `unicode_words` would give
 /// them (a unit test holds the two equal), in one pass over its bytes with
-/// one table lookup per byte.
-fn ascii_words<'a>(sentence: &'a str, mut emit: impl FnMut(&'a str)) {
+/// one table lookup per byte. Each word comes with its FNV-1a hash from
+/// `basis`, before [`token`]'s final mix (a test holds the two equal),
+/// hashed as its bytes are read rather than in a second pass over them.
+fn ascii_words<'a>(sentence: &'a str, basis: u64, mut emit: impl FnMut(&'a str, u64)) {
     let bytes = sentence.as_bytes();
     let class = |i: usize| {
         bytes
@@ -292,12 +294,14 @@ fn ascii_words<'a>(sentence: &'a str, mut emit: impl FnMut(&'a str)) {
         // The class of the byte before `j`, and whether the word so far
         // holds a letter or digit (a run of `_` alone is not a word).
         let (mut prev, mut alphanumeric) = (first, first != Wb::Connector);
+        let mut hash = fnv(basis, bytes[i]);
         let mut j = i + 1;
         while j < bytes.len() {
             let cur = WORD_CLASSES[bytes[j] as usize];
             if wordy(cur) {
                 alphanumeric |= cur != Wb::Connector;
                 prev = cur;
+                hash = fnv(hash, bytes[j]);
                 j += 1;
                 continue;
             }
@@ -314,10 +318,11 @@ fn ascii_words<'a>(sentence: &'a str, mut emit: impl FnMut(&'a str)) {
             }
             alphanumeric = true;
             prev = next;
+            hash = fnv(fnv(hash, bytes[j]), bytes[j + 1]);
             j += 2;
         }
         if alphanumeric {
-            emit(&sentence[start..j]);
+            emit(&sentence[start..j], hash);
         }
         i = j;
     }
@@ -338,12 +343,18 @@ fn is_unspaced(c: char) -> bool {
 
 /// Hash of one token: FNV-1a over its UTF-8 bytes, seeded, then mixed.
 fn token(word: &str, seed: u64) -> u64 {
-    let mut hash = 0xcbf2_9ce4_8422_2325_u64 ^ seed;
-    for &byte in word.as_bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    mix(hash)
+    mix(word.bytes().fold(fnv_basis(seed), fnv))
+}
+
+/// FNV-1a's starting value for a seed.
+fn fnv_basis(seed: u64) -> u64 {
+    0xcbf2_9ce4_8422_2325_u64 ^ seed
+}
+
+/// One byte into an FNV-1a hash.
+#[inline]
+fn fnv(hash: u64, byte: u8) -> u64 {
+    (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
 }
 
 /// Hash of a window of token hashes, order-sensitive.
@@ -461,7 +472,11 @@ mod tests {
                 .map(|i| alphabet[(mix(state ^ i as u64) % alphabet.len() as u64) as usize] as char)
                 .collect();
             let mut fast = Vec::new();
-            ascii_words(&text, |w| fast.push(w));
+            ascii_words(&text, fnv_basis(round), |word, hash| {
+                // The hash made while scanning is the token's.
+                assert_eq!(mix(hash), token(word, round), "word: {word:?}");
+                fast.push(word);
+            });
             let reference: Vec<&str> = text.unicode_words().collect();
             assert_eq!(fast, reference, "text: {text:?}");
         }
