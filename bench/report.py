@@ -220,9 +220,16 @@ def render(res: Path, command: str, repo: str) -> str:
         L.append("")
     if not any_speed:
         L += ["(not run)", ""]
+    rounds = next((r.get("interleaved_rounds") for ds in ["labeled", "reuters"]
+                   for t in ["newsdedup"] if (r := load(res / f"speed-{ds}-{t}.json"))), None)
+    timing = (f"The tools ran in {rounds} interleaved rounds, after one untimed round: each "
+              "round runs every tool once, in an order rotating from round to round, and wall "
+              "time is each tool's median over the rounds, so the ratios compare runs made over "
+              "the same stretch of time." if rounds else
+              "Wall time is the median of 3 runs when one run takes under 30 s.")
     L += ["`cat` is `find DIR -type f -print0 | xargs -0 cat > /dev/null` on a warm cache. "
           "'vs newsdedup' is the tool's time divided by newsdedup's (above 1: slower than "
-          "newsdedup). Wall time is the median of 3 runs when one run takes under 30 s.", ""]
+          "newsdedup). " + timing, ""]
 
     scale = load(res / "scale.json")
     L += ["## Scale", ""]

@@ -9,7 +9,8 @@
 #       setup      bench/.venv with datasketch and rensa
 #       accuracy   newsdedup and the peers' threshold sweep on the labeled set
 #       peers      the peers only (sweep + speed), no newsdedup binary needed
-#       speed      cat floor, newsdedup and peers timed on the labeled set and Reuters
+#       speed      cat floor, newsdedup and peers timed on the labeled set and Reuters,
+#                  in interleaved rounds (bench/speed.py; SPEED_ROUNDS, default 5)
 #       scale      100k and 1M synthetic corpora in $SCALE_DIR, newsdedup timed
 #       report     bench/results/YYYY-MM-DD.md from bench/out/results/*.json
 #       index      the persistent index: index add vs scan of the 100k corpus,
@@ -137,10 +138,11 @@ step_speed() {
     local ds dir
     for ds in labeled reuters; do
         if [[ $ds == labeled ]]; then dir=$LABELED; else dir=$REUTERS; fi
-        speed_cat "$ds" "$dir"
-        say "newsdedup on $ds"
-        newsdedup_timed newsdedup "$RES/speed-$ds-newsdedup.json" "$OUT/newsdedup-$ds.json" auto "$dir"
-        speed_peers "$ds" "$dir"
+        say "cat, newsdedup, rensa and datasketch on $ds, in interleaved rounds"
+        "$PY" bench/speed.py --dataset "$ds" --dir "$dir" --bin "$BIN" --resdir "$RES" --outdir "$OUT" \
+            --rounds "${SPEED_ROUNDS:-5}" --newsdedup-args "$NEWSDEDUP_ARGS" \
+            --threshold "rensa=$(best_threshold rensa)" --threshold "datasketch=$(best_threshold datasketch)" ||
+            die "the speed step failed on $ds (see above)"
     done
 }
 
