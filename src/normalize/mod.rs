@@ -232,6 +232,13 @@ fn clean_lines<'a>(
     let floating = rules::may_float(text);
     for raw_line in lines(text) {
         let mut line = Cow::Borrowed(raw_line.trim());
+        // A blank line is a paragraph break and nothing else: no rule can
+        // remove anything from it (blank lines are half the lines of
+        // wire copy, and the rules cost a pattern search each).
+        if line.is_empty() {
+            cleaned.push(None);
+            continue;
+        }
         if let Some(stripped) = rules::strip_links(&line) {
             record("url", &line);
             line = Cow::Owned(stripped.trim().to_string());
