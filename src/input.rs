@@ -138,12 +138,21 @@ fn read_list(list: &Path, null_separated: bool) -> Result<Vec<PathBuf>, Problem>
 /// Whether a file name says JSON Lines, looking through a compression
 /// extension (`a.jsonl.gz`).
 fn is_jsonl_name(path: &Path) -> bool {
-    let name = path.to_string_lossy().to_ascii_lowercase();
-    let name = [".gz", ".zst", ".zstd"]
+    // The file name's bytes, compared in place: this runs for every file
+    // of the walk, and lower-casing a copy of the whole path was a fifth
+    // of the walk.
+    let Some(name) = path.file_name() else {
+        return false;
+    };
+    let name = name.as_encoded_bytes();
+    let ends = |name: &[u8], suffix: &[u8]| {
+        name.len() >= suffix.len() && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    };
+    let name = [&b".gz"[..], b".zst", b".zstd"]
         .iter()
-        .find_map(|ext| name.strip_suffix(ext))
-        .unwrap_or(&name);
-    name.ends_with(".jsonl") || name.ends_with(".ndjson")
+        .find(|ext| ends(name, ext))
+        .map_or(name, |ext| &name[..name.len() - ext.len()]);
+    ends(name, b".jsonl") || ends(name, b".ndjson")
 }
 
 struct Walker<'a> {
@@ -846,6 +855,36 @@ mod tests {
         match read {
             Loaded::Text { text, lossy } => (text, lossy),
             other => panic!("expected text, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn json_lines_are_told_by_their_names() {
+        let yes = [
+            "a.jsonl",
+            "dir/A.JSONL",
+            "x.ndjson",
+            "x.jsonl.gz",
+            "x.JSONL.ZST",
+            "x.ndjson.zstd",
+            "dir.d/.jsonl",
+            "x.zst.jsonl",
+        ];
+        let no = [
+            "x.json",
+            "x.jsonl.bz2",
+            "x.gz",
+            "jsonl",
+            "x.jsonl.gz.gz",
+            "dir.jsonl/x.txt",
+            "..",
+            "",
+        ];
+        for name in yes {
+            assert!(is_jsonl_name(Path::new(name)), "{name}");
+        }
+        for name in no {
+            assert!(!is_jsonl_name(Path::new(name)), "{name}");
         }
     }
 
