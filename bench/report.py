@@ -242,6 +242,10 @@ def render(res: Path, command: str, repo: str) -> str:
                          pct(ev.get("recall")), ev.get("other_merged_pairs", "–")])
         L += table(["corpus", "files", "size", "wall", "docs/s", "peak RSS",
                     "planted-pair recall", "other merged pairs"], rows)
+        runs = [s.get("walls") or [] for s in scale["runs"]]
+        if any(len(w) > 1 for w in runs):
+            L += ["", "Wall is the median of the runs: " + "; ".join(
+                f"{s['name']} " + ", ".join(secs(w) for w in s["walls"]) for s in scale["runs"]) + "."]
         if scale.get("ratio_10x") is not None:
             L += ["", f"Time ratio for 10x the documents: {scale['ratio_10x']:.2f}x."]
     else:
