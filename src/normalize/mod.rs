@@ -231,7 +231,11 @@ fn clean_lines<'a>(
     let mut cleaned = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
     let floating = rules::may_float(text);
     for raw_line in lines(text) {
-        let mut line = Cow::Borrowed(raw_line.trim());
+        // ASCII trimming is whole trimming here: character unification left
+        // no other white space (each such character became a space or a
+        // line break), and it costs a byte test instead of a character
+        // decoding at each end of every line.
+        let mut line = Cow::Borrowed(raw_line.trim_ascii());
         // A blank line is a paragraph break and nothing else: no rule can
         // remove anything from it (blank lines are half the lines of
         // wire copy, and the rules cost a pattern search each).
@@ -241,7 +245,7 @@ fn clean_lines<'a>(
         }
         if let Some(stripped) = rules::strip_links(&line) {
             record("url", &line);
-            line = Cow::Owned(stripped.trim().to_string());
+            line = Cow::Owned(stripped.trim_ascii().to_string());
         }
         if let Some(rest) = rules::strip_dateline(&line) {
             record("dateline", line[..line.len() - rest.len()].trim());
@@ -391,6 +395,24 @@ mod tests {
 
     fn canon(raw: &str) -> String {
         article(raw, &NormalizeOptions::default()).text
+    }
+
+    #[test]
+    fn unified_text_has_only_ascii_white_space() {
+        // Lines are trimmed as ASCII after character unification: that is
+        // whole trimming only if no other white space is left.
+        for c in (0..=0x10ffff_u32).filter_map(char::from_u32) {
+            if !c.is_whitespace() && !c.is_control() {
+                continue;
+            }
+            let text = format!("a{c}b {c}\u{e9}{c}");
+            let folded = fold_characters(&text);
+            assert!(
+                folded.chars().all(|d| d.is_ascii() || !d.is_whitespace()),
+                "U+{:04X} left {folded:?}",
+                c as u32
+            );
+        }
     }
 
     #[test]
