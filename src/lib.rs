@@ -64,3 +64,28 @@ pub mod shingle;
 pub mod sketch;
 pub mod template;
 pub mod verify;
+
+/// Texts for the tests that hold a fast path equal to its reference.
+#[cfg(test)]
+pub(crate) mod test_texts {
+    use crate::shingle::mix;
+
+    /// `rounds` short strings over `alphabet` (each shorter than
+    /// `max_len`), the same ones on every run for a given `seed`, each with
+    /// its round number.
+    pub(crate) fn random(
+        alphabet: &[char],
+        seed: u64,
+        rounds: u64,
+        max_len: u64,
+    ) -> impl Iterator<Item = (u64, String)> + '_ {
+        let mut state = seed;
+        (0..rounds).map(move |round| {
+            state = mix(state.wrapping_add(round));
+            let text = (0..state % max_len)
+                .map(|i| alphabet[(mix(state ^ i) % alphabet.len() as u64) as usize])
+                .collect();
+            (round, text)
+        })
+    }
+}

@@ -463,14 +463,8 @@ mod tests {
 
     #[test]
     fn ascii_words_equal_unicode_words() {
-        let alphabet = b"aaZZb0099 ..,,;;::''__-\"$";
-        let mut state = 11_u64;
-        for round in 0..50_000_u64 {
-            state = mix(state.wrapping_add(round));
-            let len = (state % 20) as usize;
-            let text: String = (0..len)
-                .map(|i| alphabet[(mix(state ^ i as u64) % alphabet.len() as u64) as usize] as char)
-                .collect();
+        let alphabet: Vec<char> = "aaZZb0099 ..,,;;::''__-\"$".chars().collect();
+        for (round, text) in crate::test_texts::random(&alphabet, 11, 50_000, 20) {
             let mut fast = Vec::new();
             ascii_words(&text, fnv_basis(round), |word, hash| {
                 // The hash made while scanning is the token's.

@@ -451,16 +451,7 @@ mod tests {
     #[test]
     fn lines_are_cut_as_str_lines_cuts_them() {
         let alphabet = ['a', 'b', ' ', '\n', '\n', '\r', '\u{e9}'];
-        let mut state = 3_u64;
-        for round in 0..20_000 {
-            state = crate::shingle::mix(state.wrapping_add(round));
-            let len = (state % 12) as usize;
-            let text: String = (0..len)
-                .map(|i| {
-                    let pick = crate::shingle::mix(state ^ i as u64) % alphabet.len() as u64;
-                    alphabet[pick as usize]
-                })
-                .collect();
+        for (_, text) in crate::test_texts::random(&alphabet, 3, 20_000, 12) {
             let ours: Vec<&str> = lines(&text).collect();
             let std: Vec<&str> = text.lines().collect();
             assert_eq!(ours, std, "text: {text:?}");

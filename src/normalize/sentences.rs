@@ -131,17 +131,8 @@ mod tests {
 
     #[test]
     fn ascii_rules_equal_the_unicode_rules() {
-        let alphabet = b"aaaabZZ  ..!?,;:-'\"()[]{}09$%\t";
-        let mut state = 7_u64;
-        for round in 0..50_000 {
-            state = crate::shingle::mix(state.wrapping_add(round));
-            let len = (state % 24) as usize;
-            let text: String = (0..len)
-                .map(|i| {
-                    let pick = crate::shingle::mix(state ^ i as u64) % alphabet.len() as u64;
-                    alphabet[pick as usize] as char
-                })
-                .collect();
+        let alphabet: Vec<char> = "aaaabZZ  ..!?,;:-'\"()[]{}09$%\t".chars().collect();
+        for (_, text) in crate::test_texts::random(&alphabet, 7, 50_000, 24) {
             assert_eq!(split(&text), reference(&text), "text: {text:?}");
         }
     }
