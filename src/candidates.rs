@@ -137,36 +137,61 @@ fn band_pairs(
 ) -> Vec<(u32, u32)> {
     let keys = sorted_keys(signatures, banding, band);
     let mut out = Vec::new();
-    // One buffer for every bucket: most buckets hold one item, and an
+    // Buffers for every bucket: most buckets hold one item, and an
     // allocation each cost more than pairing them.
-    let mut members: Vec<u32> = Vec::new();
-    for bucket in keys.entries.chunk_by(|&x, &y| keys.key(x) == keys.key(y)) {
-        if bucket.len() == 1 {
+    let (mut run, mut members): (Vec<(u64, u32)>, Vec<u32>) = (Vec::new(), Vec::new());
+    for shared in keys.entries.chunk_by(|&x, &y| keys.key(x) == keys.key(y)) {
+        if shared.len() == 1 {
             continue;
         }
-        members.clear();
-        members.extend(bucket.iter().map(|&entry| keys.item(entry)));
-        let reach = if members.len() <= MAX_BUCKET {
-            members.len()
-        } else {
-            let from = ((band + 1) * banding.rows) % signatures.width().max(1);
-            let order = |item: u32| {
-                let values = signatures.get(item as usize);
-                values[from..].iter().chain(&values[..from]).copied()
-            };
-            members.sort_by(|&a, &b| order(a).cmp(order(b)).then(a.cmp(&b)));
-            NEIGHBOURS
-        };
-        for (i, &a) in members.iter().enumerate() {
-            let near = &members[i + 1..(i + 1 + reach).min(members.len())];
-            out.extend(
-                near.iter()
-                    .map(|&b| (a.min(b), a.max(b)))
-                    .filter(|&(a, b)| plausible(a, b)),
-            );
+        // Items whose kept key bits agree, split again by their whole keys
+        // (see [`BandKeys`]): buckets are exactly the items of equal keys.
+        run.clear();
+        run.extend(shared.iter().map(|&entry| {
+            let item = keys.item(entry);
+            (scan_key(banding, signatures.get(item as usize), band), item)
+        }));
+        run.sort_unstable();
+        for bucket in run.chunk_by(|x, y| x.0 == y.0) {
+            if bucket.len() > 1 {
+                members.clear();
+                members.extend(bucket.iter().map(|&(_, item)| item));
+                pair_bucket(signatures, banding, band, &mut members, plausible, &mut out);
+            }
         }
     }
     out
+}
+
+/// Pairs the members of one bucket (ascending) into `out`, all against all
+/// or, in a bucket larger than [`MAX_BUCKET`], by sorted neighbours.
+fn pair_bucket(
+    signatures: &Signatures,
+    banding: Banding,
+    band: usize,
+    members: &mut [u32],
+    plausible: &(impl Fn(u32, u32) -> bool + Sync),
+    out: &mut Vec<(u32, u32)>,
+) {
+    let reach = if members.len() <= MAX_BUCKET {
+        members.len()
+    } else {
+        let from = ((band + 1) * banding.rows) % signatures.width().max(1);
+        let order = |item: u32| {
+            let values = signatures.get(item as usize);
+            values[from..].iter().chain(&values[..from]).copied()
+        };
+        members.sort_by(|&a, &b| order(a).cmp(order(b)).then(a.cmp(&b)));
+        NEIGHBOURS
+    };
+    for (i, &a) in members.iter().enumerate() {
+        let near = &members[i + 1..(i + 1 + reach).min(members.len())];
+        out.extend(
+            near.iter()
+                .map(|&b| (a.min(b), a.max(b)))
+                .filter(|&(a, b)| plausible(a, b)),
+        );
+    }
 }
 
 /// The lowest four bits of every signature value, sixteen to a word: one
@@ -259,10 +284,10 @@ const PARTITION: usize = 256;
 ///
 /// Why packed: sorting words is about twice as fast as sorting `(key,
 /// item)` pairs, and sorting was most of the candidate search. The key
-/// keeps at least 32 bits (items are `u32`), so two different keys share
-/// their kept bits about once per band in a corpus of a million (44 bits
-/// kept); such items only meet as one more candidate pair, which the
-/// estimate check then judges like any other.
+/// keeps at least 32 bits (items are `u32`; 44 at a million documents), so
+/// two different keys rarely share their kept bits; when items do,
+/// [`band_pairs`] splits them again by their whole keys, so the buckets are
+/// exactly those of the whole keys.
 struct BandKeys {
     /// Packed entries, ascending: by kept key bits, then by item.
     entries: Vec<u64>,
@@ -280,12 +305,12 @@ impl BandKeys {
     }
 }
 
-/// A band's key for the scan's own sorting: equal exactly when the band's
-/// values are (before [`BandKeys`] drops low bits), and uniform in its top
-/// bits, which is all the sorting needs. Bands of one or two values are
-/// packed into one word and mixed once, a mix being a bijection: a third of
-/// the hashing [`Banding::key`] does (which the index stores, and which
-/// must stay as it is).
+/// A band's key for the scan's own sorting: uniform in its top bits, which
+/// is all the sorting needs. Bands of one or two values are packed into one
+/// word and mixed once, a mix being a bijection, so their keys are equal
+/// exactly when the values are, for a third of the hashing
+/// [`Banding::key`] does (which the index stores, and which must stay as it
+/// is); wider bands use [`Banding::key`], a 64-bit hash as before.
 fn scan_key(banding: Banding, signature: &[u32], band: usize) -> u64 {
     match banding.rows {
         1 => mix(u64::from(signature[band])),
@@ -414,6 +439,47 @@ mod tests {
                 assert_eq!(unpacked, full, "n {n}");
                 assert!(keys.item_bits >= 1 && (n < 2 || 1 << keys.item_bits >= n));
             }
+        }
+    }
+
+    #[test]
+    fn buckets_are_the_items_of_equal_band_values() {
+        // Values from small ranges: buckets of every size, some far above
+        // MAX_BUCKET, so the pairing by neighbours is exercised too.
+        let mut table = Signatures::new(8);
+        let mut state = 23_u64;
+        for _ in 0..3_000 {
+            let values: Vec<u32> = (0..8)
+                .map(|i| {
+                    state = mix(state.wrapping_add(1));
+                    (state % if i < 4 { 3 } else { 40 }) as u32
+                })
+                .collect();
+            table.push(&crate::sketch::Signature(values));
+        }
+        for banding in [Banding { bands: 4, rows: 2 }, Banding { bands: 2, rows: 4 }] {
+            let mut expected = Vec::new();
+            for band in 0..banding.bands {
+                let mut buckets: std::collections::BTreeMap<&[u32], Vec<u32>> =
+                    std::collections::BTreeMap::new();
+                for item in 0..table.len() {
+                    let values = &table.get(item)[band * banding.rows..(band + 1) * banding.rows];
+                    buckets.entry(values).or_default().push(item as u32);
+                }
+                for mut members in buckets.into_values().filter(|m| m.len() > 1) {
+                    pair_bucket(
+                        &table,
+                        banding,
+                        band,
+                        &mut members,
+                        &|_, _| true,
+                        &mut expected,
+                    );
+                }
+            }
+            expected.sort_unstable();
+            expected.dedup();
+            assert_eq!(pairs(&table, banding, 0.0), expected, "{banding:?}");
         }
     }
 

@@ -91,7 +91,9 @@ pub fn walk(options: &InputOptions) -> Walk {
 /// share their whole folder part (`../corpora/reuters/docs/` and more), and
 /// comparing that prefix again at every comparison was most of the sort,
 /// itself a tenth of the walk of a folder of 20,000 files. The prefix all
-/// paths share is measured once and skipped; the order is the same.
+/// paths share is measured once and skipped. Two names that display alike
+/// (lossy decoding) are ordered by their bytes; a stable sort used to keep
+/// them in the walk's order, which for one folder is the file system's.
 fn sort_sources(sources: &mut [Source]) {
     let shared = sources.first().map_or(0, |first| {
         let first = first.display.as_bytes();
@@ -464,11 +466,10 @@ pub fn read(
         }
         return;
     }
-    // The first read asked for the whole file when it is small (the buffer
-    // is sized from the file, up to a cap): when it got every byte its size
-    // promised, that is the article,
-    // without one more read to see the end. A file that grew meanwhile is
-    // read as it was when its size was taken.
+    // Here come standard input, decompressed data, and files whose
+    // metadata gives no size (procfs reports 0); plain files of known size
+    // were read by `read_plain`. When a size is known and the first read
+    // got every byte of it, that is the article, without one more read.
     let mut reader = reader;
     if let (Some(size), Ok(first)) = (size, reader.fill_buf()) {
         if first.len() as u64 == size {
@@ -514,8 +515,9 @@ fn read_plain(path: &Path, options: &InputOptions) -> io::Result<Option<Loaded>>
     if meta.len() == 0 {
         return Ok(None);
     }
-    // As the general path does: a file that grows meanwhile is read as it
-    // was when its size was taken.
+    // A file that grows meanwhile is read as it was when its size was
+    // taken, and one whose metadata tells less than it holds is cut there:
+    // never more is read than the size checked against `--max-bytes`.
     let size = usize::try_from(meta.len()).map_err(io::Error::other)?;
     let mut bytes = Vec::with_capacity(size);
     (&file).take(meta.len()).read_to_end(&mut bytes)?;

@@ -61,7 +61,8 @@ pub const NORMALIZER_VERSION: u32 = 2;
 /// this budget (a corpus of a gigabyte or more) the rest are read again, so
 /// memory stays proportional to the sketches. Which documents are kept
 /// depends on thread timing, but the text is the same either way, so the
-/// report is too.
+/// report is too. The text stays until the documents are freed, after
+/// grouping.
 pub const KEPT_TEXT_BYTES: usize = 64 << 20;
 
 /// Runs a whole scan.
