@@ -221,7 +221,7 @@ def render(res: Path, command: str, repo: str) -> str:
     if not any_speed:
         L += ["(not run)", ""]
     rounds = next((r.get("interleaved_rounds") for ds in ["labeled", "reuters"]
-                   for t in ["newsdedup"] if (r := load(res / f"speed-{ds}-{t}.json"))), None)
+                   if (r := load(res / f"speed-{ds}-newsdedup.json"))), None)
     timing = (f"The tools ran in {rounds} interleaved rounds, after one untimed round: each "
               "round runs every tool once, in an order rotating from round to round, and wall "
               "time is each tool's median over the rounds, so the ratios compare runs made over "

@@ -63,7 +63,7 @@ class Tool:
             log(f"{self.name}: {r['wall']:.2f}s, peak RSS {r['max_rss_kb'] / 1024:.0f} MiB")
 
 
-def tools_for(args: argparse.Namespace, resdir: Path, outdir: Path) -> list[Tool]:
+def tools_for(args: argparse.Namespace, outdir: Path) -> list[Tool]:
     thresholds = dict(t.split("=", 1) for t in args.threshold)
     out: list[Tool] = []
     for name in args.tools.split(","):
@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     resdir, outdir = Path(args.resdir), Path(args.outdir)
     resdir.mkdir(parents=True, exist_ok=True)
-    tools = tools_for(args, resdir, outdir)
+    tools = tools_for(args, outdir)
     files, size = measure.tree_size([args.dir])
     try:
         log(f"{args.dataset}: warm-up round")

@@ -455,8 +455,8 @@ pub fn read(
             Err(err) => return each(whole(Loaded::Failed(fail(err)))),
         }
     }
-    let (reader, size) = match open(source, options) {
-        Ok(Opened::Reader(reader, size)) => (reader, size),
+    let reader = match open(source, options) {
+        Ok(Opened::Reader(reader)) => reader,
         Ok(Opened::Skip(reason)) => return each(whole(Loaded::Skip(reason))),
         Err(err) => return each(whole(Loaded::Failed(fail(err)))),
     };
@@ -467,21 +467,9 @@ pub fn read(
         return;
     }
     // Here come standard input, decompressed data, and files whose
-    // metadata gives no size (procfs reports 0); plain files of known size
-    // were read by `read_plain`. When a size is known and the first read
-    // got every byte of it, that is the article, without one more read.
-    let mut reader = reader;
-    if let (Some(size), Ok(first)) = (size, reader.fill_buf()) {
-        if first.len() as u64 == size {
-            return each(whole(decode(first.to_vec())));
-        }
-    }
-    // Room for the whole file and one byte more, when its size is known: a
-    // large file is then read without the copies a growing buffer makes.
-    let capacity = size.map_or(0, |size| {
-        usize::try_from(size).unwrap_or(0).saturating_add(1)
-    });
-    let mut bytes = Vec::with_capacity(capacity);
+    // metadata gives no size (procfs reports 0): plain files of known size
+    // were read whole by `read_plain`.
+    let mut bytes = Vec::new();
     match reader.take(options.max_bytes + 1).read_to_end(&mut bytes) {
         Err(err) => each(whole(Loaded::Failed(fail(err)))),
         Ok(_) if bytes.len() as u64 > options.max_bytes => {
@@ -549,8 +537,8 @@ pub fn read_one(source: &Source, options: &InputOptions, line: Option<u64>) -> L
 }
 
 enum Opened<'a> {
-    /// The data, and its size when that is known (an uncompressed file).
-    Reader(Box<dyn BufRead + 'a>, Option<u64>),
+    /// The data, decompressed when it was compressed.
+    Reader(Box<dyn BufRead + 'a>),
     Skip(SkipReason),
 }
 
@@ -585,7 +573,6 @@ impl Compression {
 /// Opens a source for reading, decompressing it when its first bytes are
 /// gzip's or zstd's magic numbers.
 fn open<'a>(source: &'a Source, options: &InputOptions) -> io::Result<Opened<'a>> {
-    let mut size = None;
     let mut reader: Box<dyn BufRead + 'a> = match &source.stdin {
         Some(bytes) => Box::new(bytes.as_slice()),
         None => {
@@ -602,7 +589,6 @@ fn open<'a>(source: &'a Source, options: &InputOptions) -> io::Result<Opened<'a>
             if meta.len() > options.max_bytes && !source.jsonl {
                 return Ok(Opened::Skip(SkipReason::TooLarge));
             }
-            size = Some(meta.len());
             let capacity = usize::try_from(meta.len().min(1 << 16)).unwrap_or(1 << 16);
             Box::new(BufReader::with_capacity(capacity.max(512), file))
         }
@@ -620,24 +606,16 @@ fn open<'a>(source: &'a Source, options: &InputOptions) -> io::Result<Opened<'a>
             format!("named like {what} data but does not start like it"),
         ));
     }
-    if compression != Compression::None {
-        size = None;
-    }
-    Ok(Opened::Reader(
-        match compression {
-            Compression::None => reader,
-            Compression::Gzip => {
-                Box::new(BufReader::new(flate2::bufread::MultiGzDecoder::new(reader)))
-            }
-            Compression::Zstd => {
-                let decoder = ruzstd::decoding::StreamingDecoder::new(reader).map_err(|err| {
-                    io::Error::new(io::ErrorKind::InvalidData, format!("zstd: {err}"))
-                })?;
-                Box::new(BufReader::new(decoder))
-            }
-        },
-        size,
-    ))
+    Ok(Opened::Reader(match compression {
+        Compression::None => reader,
+        Compression::Gzip => Box::new(BufReader::new(flate2::bufread::MultiGzDecoder::new(reader))),
+        Compression::Zstd => {
+            let decoder = ruzstd::decoding::StreamingDecoder::new(reader).map_err(|err| {
+                io::Error::new(io::ErrorKind::InvalidData, format!("zstd: {err}"))
+            })?;
+            Box::new(BufReader::new(decoder))
+        }
+    }))
 }
 
 /// Reads JSON Lines: each non-blank line one object whose `--text-field`

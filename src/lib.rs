@@ -43,6 +43,21 @@
 //! over the stages;
 //! [`invariants`] holds the checks the fuzz target and tests share.
 
+/// A table of 256 entries, one per byte value: `classify(byte)` for the
+/// ASCII bytes and `other` above them, computed at compile time. The word
+/// and sentence scanners look up one class per byte in such tables.
+macro_rules! ascii_table {
+    ($other:expr, $classify:expr) => {{
+        let mut table = [$other; 256];
+        let mut byte = 0;
+        while byte < 128 {
+            table[byte] = $classify(byte as u8);
+            byte += 1;
+        }
+        table
+    }};
+}
+
 pub mod baseline;
 pub mod candidates;
 pub mod cli;

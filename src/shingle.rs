@@ -248,15 +248,7 @@ enum Wb {
 
 /// The word-break class of every byte, computed once (bytes above ASCII
 /// never reach the ASCII path).
-static WORD_CLASSES: [Wb; 256] = {
-    let mut table = [Wb::Other; 256];
-    let mut byte = 0;
-    while byte < 128 {
-        table[byte] = word_class(byte as u8);
-        byte += 1;
-    }
-    table
-};
+static WORD_CLASSES: [Wb; 256] = ascii_table!(Wb::Other, word_class);
 
 const fn word_class(byte: u8) -> Wb {
     match byte {

@@ -332,7 +332,8 @@ fn ends_sentence(line: &str) -> bool {
 /// and ASCII is left for [`normalize`] to lower-case with the whole text.
 /// Sentences with no letter or digit (stray punctuation) are dropped.
 fn push_folded(sentence: &str, out: &mut String) {
-    let has_text = if sentence.is_ascii() {
+    let ascii = sentence.is_ascii();
+    let has_text = if ascii {
         sentence.bytes().any(|b| b.is_ascii_alphanumeric())
     } else {
         sentence.chars().any(char::is_alphanumeric)
@@ -340,7 +341,7 @@ fn push_folded(sentence: &str, out: &mut String) {
     if !has_text {
         return;
     }
-    if sentence.is_ascii() {
+    if ascii {
         push_collapsed_ascii(sentence, out);
     } else {
         // Full Unicode lowercasing (not ASCII-only), then the one fold

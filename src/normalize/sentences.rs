@@ -23,19 +23,12 @@ enum Class {
     Other,
 }
 
-/// The class of every ASCII byte, computed once.
-static CLASSES: [Class; 128] = {
-    let mut table = [Class::Other; 128];
-    let mut byte = 0;
-    while byte < 128 {
-        table[byte] = classify(byte as u8);
-        byte += 1;
-    }
-    table
-};
+/// The class of every byte, computed once (bytes above ASCII never reach
+/// the ASCII rules).
+static CLASSES: [Class; 256] = ascii_table!(Class::Other, classify);
 
 fn class(byte: u8) -> Class {
-    CLASSES[(byte & 0x7f) as usize]
+    CLASSES[usize::from(byte)]
 }
 
 const fn classify(byte: u8) -> Class {
